@@ -1,0 +1,179 @@
+"""Practices and the people who work in them."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+# Mirrors threadline.rules.packs.PACK_NAMES; the rules package owns the packs themselves.
+PAYER_PACKS = [
+    ("default", "Commercial (default)"),
+    ("medicare", "Medicare"),
+    ("medicaid", "Medicaid (generic)"),
+]
+
+
+class Practice(models.Model):
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    tax_id = models.CharField(
+        "tax id",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{2}-?\d{7}$", "Enter the EIN as 12-3456789.")],
+    )
+    default_pack = models.CharField(
+        "default payer rule pack", max_length=30, choices=PAYER_PACKS, default="default"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Payer(models.Model):
+    """An insurer the practice bills; its rule pack overrides the practice default."""
+
+    practice = models.ForeignKey(Practice, models.CASCADE, related_name="payers")
+    name = models.CharField(max_length=200)
+    pack = models.CharField("rule pack", max_length=30, choices=PAYER_PACKS, default="default")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="payer_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One account per person: HIPAA wants every action traced to an individual."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="May open the Django admin (operators, not clinicians)."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    PRESCRIBER = "prescriber", "Prescriber"
+    SUPERVISOR = "supervisor", "Supervisor"
+    PRACTICE_ADMIN = "practice_admin", "Practice admin"
+
+
+CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.PRESCRIBER, Role.SUPERVISOR})
+
+
+class Membership(models.Model):
+    """A person's role in one practice. Threadline works within one practice per person."""
+
+    user = models.OneToOneField(User, models.CASCADE, related_name="membership")
+    practice = models.ForeignKey(Practice, models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.practice})"
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in CLINICAL_ROLES
+
+
+class Credential(models.TextChoices):
+    LCSW = "LCSW", "LCSW"
+    LMSW = "LMSW", "LMSW"
+    LPC = "LPC", "LPC"
+    LPCC = "LPCC", "LPCC"
+    LMHC = "LMHC", "LMHC"
+    LMFT = "LMFT", "LMFT"
+    AMFT = "AMFT", "AMFT (associate)"
+    APC = "APC", "APC (associate)"
+    ASW = "ASW", "ASW (associate)"
+    PSYD = "PsyD", "PsyD"
+    PHD = "PhD", "PhD"
+    MD = "MD", "MD"
+    DO = "DO", "DO"
+    PMHNP = "PMHNP", "PMHNP"
+    NP = "NP", "NP"
+
+
+class ClinicianProfile(models.Model):
+    user = models.OneToOneField(User, models.CASCADE, related_name="clinician_profile")
+    credentials = models.CharField(max_length=10, choices=Credential.choices)
+    license_number = models.CharField("licence number", max_length=40, blank=True)
+    license_state = models.CharField(
+        "licence state",
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Use the two-letter state code, such as NY.")],
+    )
+    npi = models.CharField(
+        "NPI",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{10}$", "An NPI has exactly 10 digits.")],
+    )
+    pre_licensed = models.BooleanField(default=False)
+    supervisor = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="supervisees"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pre_licensed=False) | models.Q(supervisor__isnull=False),
+                name="pre_licensed_needs_supervisor",
+                violation_error_message="A pre-licensed clinician needs a supervisor.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.full_name}, {self.credentials}"
+
+    @property
+    def signature_name(self) -> str:
+        return f"{self.user.full_name}, {self.credentials}"

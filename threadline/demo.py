@@ -1,0 +1,160 @@
+"""A synthetic demo practice: every person and client here is invented."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from threadline.accounts import services as accounts
+from threadline.accounts.models import Payer, Practice, Role, User
+from threadline.audit.services import record
+from threadline.clients import services as clients
+from threadline.lib.progress import progress
+
+# Printed by `threadline serve`; it only ever opens the invented demo practice.
+DEMO_PASSWORD = "golden-thread-demo"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    role: str
+    credentials: str = ""
+    pre_licensed: bool = False
+
+
+PEOPLE = [
+    DemoPerson("clinician@demo.threadline.test", "Alex Rivera", Role.CLINICIAN, "LCSW"),
+    DemoPerson("supervisor@demo.threadline.test", "Morgan Hale", Role.SUPERVISOR, "PhD"),
+    DemoPerson("associate@demo.threadline.test", "Sam Okoro", Role.CLINICIAN, "APC", True),
+    DemoPerson("prescriber@demo.threadline.test", "Priya Natesan", Role.PRESCRIBER, "PMHNP"),
+    DemoPerson("admin@demo.threadline.test", "Dana Whitfield", Role.PRACTICE_ADMIN),
+]
+
+FIRST_NAMES = [
+    "Avery",
+    "Jordan",
+    "Riley",
+    "Casey",
+    "Quinn",
+    "Rowan",
+    "Emerson",
+    "Harper",
+    "Sage",
+    "Reese",
+    "Marisol",
+    "Tomasz",
+    "Ngozi",
+    "Kenji",
+    "Ines",
+    "Oskar",
+    "Leilani",
+    "Dmitri",
+    "Amara",
+    "Joaquín",
+]
+LAST_NAMES = [
+    "Testwell",
+    "Samplin",
+    "Fictor",
+    "Demoine",
+    "Mockford",
+    "Placeholt",
+    "Exampleton",
+    "Synthe",
+    "Imaginary",
+    "Notreal",
+    "Madeup",
+    "Pretendo",
+    "Specimen",
+    "Trialby",
+    "Draftly",
+    "Fauxley",
+]
+PRONOUNS = ["she/her", "he/him", "they/them", ""]
+
+
+def is_loaded() -> bool:
+    return Practice.objects.exists()
+
+
+@transaction.atomic
+def load(n_clients: int = 12, seed: int = 7, show_progress: bool = False) -> Practice:
+    """Create one practice with its people, payers and `n_clients` invented clients."""
+    rng = random.Random(seed)
+    practice = accounts.create_practice(
+        None,
+        name="Riverbend Counseling (demo)",
+        address="100 Example Street, Suite 2\nSpringfield, ST 00000",
+        phone="555-0100",
+        tax_id="00-0000000",
+        default_pack="default",
+    )
+    payers = [
+        Payer.objects.create(practice=practice, name="Evergreen Health (demo)", pack="default"),
+        Payer.objects.create(practice=practice, name="Medicare (demo)", pack="medicare"),
+        Payer.objects.create(practice=practice, name="State Medicaid (demo)", pack="medicaid"),
+    ]
+    users: dict[str, User] = {}
+    for person in PEOPLE:
+        profile = None
+        if person.credentials:
+            profile = {
+                "credentials": person.credentials,
+                "license_state": "NY",
+                "license_number": f"DEMO-{len(users) + 1:04d}",
+                "pre_licensed": person.pre_licensed,
+                "supervisor": users.get("supervisor@demo.threadline.test")
+                if person.pre_licensed
+                else None,
+            }
+        users[person.email] = accounts.add_person(
+            None,
+            practice,
+            email=person.email,
+            full_name=person.full_name,
+            role=person.role,
+            password=DEMO_PASSWORD,
+            profile=profile,
+        )
+    treating = [users[p.email] for p in PEOPLE if p.role != Role.PRACTICE_ADMIN]
+    weights = [6, 1, 2, 2]  # the demo clinician carries most of the caseload
+    today = date(2026, 11, 1)
+    rows = range(1, n_clients + 1)
+    for number in (
+        progress(
+            rows,
+            n_clients,
+            "Clients",
+        )
+        if show_progress
+        else rows
+    ):
+        first = rng.choice(FIRST_NAMES)
+        last = rng.choice(LAST_NAMES)
+        primary = rng.choices(treating, weights=weights)[0]
+        born = today - timedelta(days=rng.randint(18 * 365, 75 * 365))
+        payer = rng.choice([*payers, None])
+        clients.create_client(
+            None,
+            practice,
+            {
+                "legal_first_name": first,
+                "legal_last_name": last,
+                "pronouns": rng.choice(PRONOUNS),
+                "date_of_birth": born,
+                "record_number": f"TL-{number:05d}",
+                "email": f"client{number}@example.test",
+                "phone": f"555-01{number % 100:02d}",
+                "payer": payer,
+                "member_id": f"DM{rng.randint(100000, 999999)}" if payer else "",
+                "plan_type": payer.pack.replace("default", "commercial") if payer else "self_pay",
+                "primary_clinician": primary,
+            },
+        )
+    record("demo.load", practice=practice, detail={"clients": n_clients})
+    return practice

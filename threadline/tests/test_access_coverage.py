@@ -1,0 +1,132 @@
+"""Every URL pattern goes through the access policy, and this file proves it.
+
+A new URL fails `test_every_url_pattern_has_an_access_case` until a case below says who may not
+open it, so no route can ship without its access test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from threadline.accounts.models import Membership, User
+from threadline.clients.models import Client
+from threadline.conftest import signed_in
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str = "get"
+    public: bool = False  # reachable without signing in (the login page itself)
+    client_scoped: bool = False  # takes a client id: another practice gets 404
+    member_scoped: bool = False  # takes a membership id: another practice gets 404
+    practice_admin_only: bool = False  # a clinician gets 403
+
+
+ACCESS_CASES: dict[str, Case] = {
+    "home": Case(),
+    "login": Case(public=True),
+    "logout": Case(method="post", public=True),
+    "caseload": Case(),
+    "client_new": Case(),
+    "client_chart": Case(client_scoped=True),
+    "client_edit": Case(client_scoped=True),
+    "practice_settings": Case(practice_admin_only=True),
+    "people": Case(practice_admin_only=True),
+    "person_new": Case(practice_admin_only=True),
+    "person_role": Case(method="post", member_scoped=True, practice_admin_only=True),
+    "person_active": Case(method="post", member_scoped=True, practice_admin_only=True),
+    "audit_log": Case(practice_admin_only=True),
+}
+# The Django admin is for operators with is_staff; Django itself guards it.
+ADMIN_NAMESPACE = "admin"
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == ADMIN_NAMESPACE:
+                continue
+            names |= _names(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_url_pattern_has_an_access_case() -> None:
+    assert _names(get_resolver()) == set(ACCESS_CASES)
+
+
+def _url(name: str, case: Case, client: Client, membership: Membership) -> str:
+    if case.client_scoped:
+        return reverse(name, args=[client.pk])
+    if case.member_scoped:
+        return reverse(name, args=[membership.pk])
+    return reverse(name)
+
+
+def _call(http: HttpClient, case: Case, url: str) -> int:
+    return (http.post(url) if case.method == "post" else http.get(url)).status_code
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS_CASES))
+def test_signed_out_visitors_are_sent_to_sign_in(
+    name: str, client_record: Client, colleague: User
+) -> None:
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, colleague.membership)
+    response = (HttpClient().post if case.method == "post" else HttpClient().get)(url)
+    if case.public:
+        assert response.status_code in {200, 302}
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if not c.public))
+def test_another_practice_sees_only_its_own(
+    name: str, client_record: Client, colleague: User, outsider: User, outsider_admin: User
+) -> None:
+    """Objects of another practice are 404 even to that practice's admin; the rest is theirs."""
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, colleague.membership)
+    person = outsider_admin if case.practice_admin_only else outsider
+    status = _call(signed_in(person), case, url)
+    if case.client_scoped or case.member_scoped:
+        assert status == 404
+    else:
+        assert status in {200, 302}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, c in ACCESS_CASES.items() if c.practice_admin_only)
+)
+def test_clinicians_get_403_on_practice_admin_pages(
+    name: str, client_record: Client, colleague: User, owner: User
+) -> None:
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, colleague.membership)
+    assert _call(signed_in(owner), case, url) == 403
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if c.client_scoped))
+def test_a_colleague_outside_the_care_team_gets_404(
+    name: str, client_record: Client, colleague: User
+) -> None:
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, colleague.membership)
+    assert _call(signed_in(colleague), case, url) == 404
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if c.client_scoped))
+def test_the_owning_clinician_may_open_client_pages(
+    name: str, client_record: Client, owner: User
+) -> None:
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, owner.membership)
+    assert _call(signed_in(owner), case, url) == 200

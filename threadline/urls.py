@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from threadline.accounts import views as accounts
+from threadline.accounts.forms import EmailLoginForm
+from threadline.audit import views as audit
+from threadline.clients import views as clients
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailLoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("clients/", clients.caseload, name="caseload"),
+    path("clients/new/", clients.client_new, name="client_new"),
+    path("clients/<int:client_id>/", clients.client_chart, name="client_chart"),
+    path("clients/<int:client_id>/edit/", clients.client_edit, name="client_edit"),
+    path("practice/", accounts.practice_settings, name="practice_settings"),
+    path("practice/people/", accounts.people, name="people"),
+    path("practice/people/new/", accounts.person_new, name="person_new"),
+    path("practice/people/<int:membership_id>/role/", accounts.person_role, name="person_role"),
+    path(
+        "practice/people/<int:membership_id>/active/", accounts.person_active, name="person_active"
+    ),
+    path("practice/audit/", audit.audit_log, name="audit_log"),
+    path("admin/", admin.site.urls),
+]
