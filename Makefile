@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint types browser bench clean
+.PHONY: run test install lint types browser chromium bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,11 +19,16 @@ install: $(STAMP)
 run: $(STAMP)
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/threadline serve
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/pytest
-
-browser: $(STAMP)
 	$(BIN)/pytest -m browser
+
+browser: $(STAMP) chromium
+	$(BIN)/pytest -m browser
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,13 +11,13 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
 from threadline.accounts.models import Membership, Role
 from threadline.audit.models import Outcome
 from threadline.audit.services import record
-from threadline.clients.models import Client
+from threadline.clients.models import Client, ClientQuerySet
 
 
 class Action(StrEnum):
@@ -66,7 +66,7 @@ def membership_of(user: Any) -> Membership | None:
     return member if member.is_active else None
 
 
-def visible_clients(user: Any) -> QuerySet[Client]:
+def visible_clients(user: Any) -> ClientQuerySet:
     """The clients whose record this user may open at all."""
     member = membership_of(user)
     if member is None:

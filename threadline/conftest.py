@@ -62,8 +62,12 @@ def supervisor(practice: Practice) -> User:
 def owner(practice: Practice, supervisor: User) -> User:
     """A pre-licensed clinician, supervised, who is the primary clinician of `client`."""
     return make_person(
-        practice, "owner@riverbend.test", Role.CLINICIAN, "APC",
-        pre_licensed=True, supervisor=supervisor,
+        practice,
+        "owner@riverbend.test",
+        Role.CLINICIAN,
+        "APC",
+        pre_licensed=True,
+        supervisor=supervisor,
     )
 
 

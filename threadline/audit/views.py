@@ -67,7 +67,7 @@ def _filtered(form: AuditFilterForm, practice_id: int) -> QuerySet[AuditEvent]:
 
 
 @login_required
-def audit_log(request: Request) -> HttpResponse:
+def audit_log(request: Request) -> HttpResponse | StreamingHttpResponse:
     access.require(request.user, Action.AUDIT_VIEW)
     practice = access.require_membership(request.user).practice
     form = AuditFilterForm(request.GET or {"sort": "-time"})

@@ -12,5 +12,5 @@ if TYPE_CHECKING:
 class Request(HttpRequest):
     """A request after our middleware: a signed-in user (behind login_required) and htmx."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     htmx: HtmxDetails

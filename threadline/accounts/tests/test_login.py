@@ -22,7 +22,9 @@ def _login(http: HttpClient, email: str, password: str) -> str:
 
 def test_a_clinician_signs_in_with_email_case_insensitively(owner: User) -> None:
     http = HttpClient()
-    response = http.post(reverse("login"), {"username": "OWNER@Riverbend.test", "password": PASSWORD})
+    response = http.post(
+        reverse("login"), {"username": "OWNER@Riverbend.test", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="auth.login", actor=owner).count() == 1
 

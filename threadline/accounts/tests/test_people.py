@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from threadline.accounts.models import Role, User
 from threadline.audit.models import AuditEvent
+from threadline.clients.models import Client
 from threadline.conftest import signed_in
 
 
@@ -75,13 +77,17 @@ def test_an_admin_cannot_demote_themselves(admin: User) -> None:
     assert admin.membership.role == Role.PRACTICE_ADMIN
 
 
-def test_the_audit_log_filters_sorts_and_exports(admin: User, owner: User, client_record) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_log_filters_sorts_and_exports(
+    admin: User, owner: User, client_record: Client
+) -> None:
     signed_in(owner).get(reverse("client_chart", args=[client_record.pk]))
     http = signed_in(admin)
     page = http.get(reverse("audit_log"), {"client": "TL-00001", "sort": "action"})
     events = list(page.context["page"])
     assert [e.action for e in events] == ["client.chart.view"]
-    csv = b"".join(http.get(reverse("audit_log"), {"format": "csv"}).streaming_content)
+    export = http.get(reverse("audit_log"), {"format": "csv"})
+    assert isinstance(export, StreamingHttpResponse)
+    csv = b"".join(export.streaming_content)
     assert b"client.chart.view" in csv and csv.startswith(b"id,time_utc,user")
     bad = http.get(reverse("audit_log"), {"start": "2026-05-02", "end": "2026-05-01"})
     assert bad.status_code == 400

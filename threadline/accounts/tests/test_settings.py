@@ -24,7 +24,11 @@ def _settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProces
     clean.update({"THREADLINE_VAR_DIR": str(tmp_path), **env})
     code = "import threadline.settings as s; print(s.DATABASES['default']['ENGINE'])"
     return subprocess.run(
-        [sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         check=False,
     )
 
@@ -59,8 +63,20 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("THREADLINE_")}
     env.update({**PRODUCTION, "THREADLINE_VAR_DIR": str(tmp_path)})
     result = subprocess.run(
-        [sys.executable, "-m", "threadline.cli", "manage", "check", "--deploy", "--fail-level",
-         "WARNING"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "threadline.cli",
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
