@@ -158,6 +158,8 @@ INSTALLED_APPS = [
     "threadline.accounts",
     "threadline.audit",
     "threadline.clients",
+    "threadline.diagnoses",
+    "threadline.library",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from threadline.accounts import views as accounts
 from threadline.accounts.forms import EmailLoginForm
@@ -29,5 +29,7 @@ urlpatterns = [
         "practice/people/<int:membership_id>/active/", accounts.person_active, name="person_active"
     ),
     path("practice/audit/", audit.audit_log, name="audit_log"),
+    path("diagnoses/", include("threadline.diagnoses.urls")),
+    path("library/", include("threadline.library.urls")),
     path("admin/", admin.site.urls),
 ]

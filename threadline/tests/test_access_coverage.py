@@ -1,12 +1,11 @@
 """Every URL pattern goes through the access policy, and this file proves it.
 
-A new URL fails `test_every_url_pattern_has_an_access_case` until a case below says who may not
-open it, so no route can ship without its access test.
+A new URL fails `test_every_url_pattern_has_an_access_case` until a case says who may not open
+it, so no route can ship without its access test. Apps keep their cases beside their tests in
+`threadline/<app>/tests/access_cases.py` (a `CASES` dict), collected here.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pytest
 from django.test import Client as HttpClient
@@ -15,16 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from threadline.accounts.models import Membership, User
 from threadline.clients.models import Client
 from threadline.conftest import signed_in
-
-
-@dataclass(frozen=True)
-class Case:
-    method: str = "get"
-    public: bool = False  # reachable without signing in (the login page itself)
-    client_scoped: bool = False  # takes a client id: another practice gets 404
-    member_scoped: bool = False  # takes a membership id: another practice gets 404
-    practice_admin_only: bool = False  # a clinician gets 403
-
+from threadline.tests.access import Case, collected_cases
 
 ACCESS_CASES: dict[str, Case] = {
     "home": Case(),
@@ -40,6 +30,7 @@ ACCESS_CASES: dict[str, Case] = {
     "person_role": Case(method="post", member_scoped=True, practice_admin_only=True),
     "person_active": Case(method="post", member_scoped=True, practice_admin_only=True),
     "audit_log": Case(practice_admin_only=True),
+    **collected_cases(),
 }
 # The Django admin is for operators with is_staff; Django itself guards it.
 ADMIN_NAMESPACE = "admin"
@@ -63,6 +54,8 @@ def test_every_url_pattern_has_an_access_case() -> None:
 
 
 def _url(name: str, case: Case, client: Client, membership: Membership) -> str:
+    if case.build_url is not None:
+        return case.build_url(client)
     if case.client_scoped:
         return reverse(name, args=[client.pk])
     if case.member_scoped:
