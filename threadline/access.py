@@ -27,6 +27,7 @@ class Action(StrEnum):
     CLIENT_EDIT = "client.edit"
     CLINICAL_VIEW = "clinical.view"  # plans, notes, measures
     CLINICAL_EDIT = "clinical.edit"
+    COSIGN = "clinical.cosign"  # a supervisor co-signs a supervisee's document
     PEOPLE_MANAGE = "people.manage"
     PRACTICE_MANAGE = "practice.manage"
     AUDIT_VIEW = "audit.view"
@@ -52,7 +53,7 @@ PRACTICE_ACTIONS: dict[str, frozenset[Action]] = {
 TREATING = frozenset(
     {Action.CLIENT_VIEW, Action.CLIENT_EDIT, Action.CLINICAL_VIEW, Action.CLINICAL_EDIT}
 )
-SUPERVISING = frozenset({Action.CLIENT_VIEW, Action.CLINICAL_VIEW})
+SUPERVISING = frozenset({Action.CLIENT_VIEW, Action.CLINICAL_VIEW, Action.COSIGN})
 ADMINISTERING = frozenset({Action.CLIENT_VIEW, Action.CLIENT_EDIT})
 
 

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from threadline.accounts import services as accounts
 from threadline.accounts.models import Payer, Practice, Role, User
 from threadline.audit.services import record
 from threadline.clients import services as clients
 from threadline.lib.progress import progress
+from threadline.plans import services as plans
+from threadline.plans.models import RevisionReason
+from threadline.plans.samples import complete_plan
 
 # Printed by `threadline serve`; it only ever opens the invented demo practice.
 DEMO_PASSWORD = "golden-thread-demo"  # noqa: S105
@@ -156,5 +160,37 @@ def load(n_clients: int = 12, seed: int = 7, show_progress: bool = False) -> Pra
                 "primary_clinician": primary,
             },
         )
+    load_plans(practice, users["clinician@demo.threadline.test"])
     record("demo.load", practice=practice, detail={"clients": n_clients})
     return practice
+
+
+# (days before today the plan was made, whether it is signed, whether a revision is open)
+PLAN_STATES = [
+    (3, False, False),  # a draft still being written
+    (20, True, False),  # signed and current
+    (165, True, False),  # signed, review due within 30 days (default pack: 180 days)
+    (200, True, False),  # signed, review overdue
+    (95, True, True),  # signed, with version 2 open as a scheduled review
+]
+
+
+def load_plans(practice: Practice, clinician: User) -> None:
+    """Give the demo clinician's first clients plans in every state the work queue shows."""
+    today = timezone.localdate()
+    now = timezone.now()
+    their_clients = practice.clients.filter(primary_clinician=clinician).order_by("record_number")
+    for client, (age, signed, revising) in zip(their_clients, PLAN_STATES, strict=False):
+        made_on = today - timedelta(days=age)
+        version = plans.start_plan(clinician, client, today=made_on)
+        body = complete_plan(version.content, made_on) if signed else version.content
+        version = plans.save_draft(clinician, version, body, lock_version=version.lock_version)
+        if signed:
+            version = plans.sign_version(clinician, version, stepped_up_at=now)
+        if revising:
+            plans.revise(
+                clinician,
+                version,
+                reason=RevisionReason.SCHEDULED_REVIEW,
+                note="Quarterly review with the client.",
+            )

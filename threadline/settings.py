@@ -160,6 +160,8 @@ INSTALLED_APPS = [
     "threadline.clients",
     "threadline.diagnoses",
     "threadline.library",
+    "threadline.plans",
+    "threadline.signatures",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("clients/new/", clients.client_new, name="client_new"),
     path("clients/<int:client_id>/", clients.client_chart, name="client_chart"),
     path("clients/<int:client_id>/edit/", clients.client_edit, name="client_edit"),
+    path("clients/<int:client_id>/plan/", include("threadline.plans.urls")),
     path("practice/", accounts.practice_settings, name="practice_settings"),
     path("practice/people/", accounts.people, name="people"),
     path("practice/people/new/", accounts.person_new, name="person_new"),

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from threadline import access
@@ -11,6 +12,7 @@ from threadline.access import Action
 from threadline.clients import services
 from threadline.clients.forms import ClientForm
 from threadline.lib.http import Request
+from threadline.plans import services as plan_services
 
 CASELOAD_LIMIT = 200
 
@@ -78,6 +80,7 @@ def client_chart(request: Request, client_id: int) -> HttpResponse:
     clinical = access.can(request.user, Action.CLINICAL_VIEW, client)
     services.open_chart(request.user, client, clinical=clinical)
     care_team = client.care_team.order_by("full_name")
+    plan = plan_services.chart_summary(client, timezone.localdate()) if clinical else {}
     return render(
         request,
         "clients/chart.html",
@@ -86,5 +89,6 @@ def client_chart(request: Request, client_id: int) -> HttpResponse:
             "clinical": clinical,
             "care_team": care_team,
             "can_edit": access.can(request.user, Action.CLIENT_EDIT, client),
+            **plan,
         },
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 
+from threadline.cli import setup_django
 from threadline.commands import audit
 
 
@@ -10,5 +11,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Signatures join this check once documents can be signed; today it is the audit chain.
-    return audit.run(argparse.Namespace(action="verify"))
+    """Recompute every signature's hash and HMAC, then walk the audit chain."""
+    setup_django()
+    from threadline.signatures.services import verify_all
+
+    checked_ok = True
+    for broken in verify_all():
+        checked_ok = False
+        signature = broken.signature
+        print(
+            f"signature #{signature.pk} on {signature.document_type.model} "
+            f"#{signature.document_id} ({signature.get_meaning_display()}, "
+            f"{signature.printed_name}): {broken.problem}"
+        )
+    if checked_ok:
+        print("signatures intact")
+    chain = audit.run(argparse.Namespace(action="verify"))
+    return 0 if checked_ok and chain == 0 else 1

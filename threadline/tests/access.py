@@ -21,6 +21,7 @@ class Case:
     client_scoped: bool = False  # first URL argument is a client id: another practice gets 404
     member_scoped: bool = False  # first URL argument is a membership id: another practice 404
     practice_admin_only: bool = False  # a clinician gets 403
+    clinical: bool = False  # clinical content: a practice admin gets 403
     # For routes below a client (a plan, a note): makes the object for the client in the test
     # and returns its URL. Without it the URL takes the client or membership id alone.
     build_url: Callable[[Client], str] | None = None

@@ -122,4 +122,13 @@ def test_the_owning_clinician_may_open_client_pages(
 ) -> None:
     case = ACCESS_CASES[name]
     url = _url(name, case, client_record, owner.membership)
-    assert _call(signed_in(owner), case, url) == 200
+    assert _call(signed_in(owner), case, url) in {200, 302}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if c.clinical))
+def test_a_practice_admin_gets_403_on_clinical_content(
+    name: str, client_record: Client, admin: User
+) -> None:
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, admin.membership)
+    assert _call(signed_in(admin), case, url) == 403
