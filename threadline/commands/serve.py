@@ -25,6 +25,10 @@ def run(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    # Shipped reference data follows the code: new library entries arrive with an upgrade.
+    from threadline.library.services import sync_shipped_library
+
+    sync_shipped_library()
     # Demo data only ever goes into an empty database, never over a practice's real data.
     if not args.no_demo and not demo.is_loaded():
         demo.load()

@@ -222,6 +222,18 @@ def apply(content: Content, action: str) -> Content:
     return content
 
 
+def add_problem_from(content: Content, problem: Content) -> Content:
+    """Append a library problem as a starting point, giving it and its objectives fresh ids."""
+    content = copy.deepcopy(content)
+    problem = copy.deepcopy(problem)
+    problem["id"] = new_part_id("p")
+    for objective in problem.get("objectives") or []:
+        objective["id"] = new_part_id("o")
+        objective.setdefault("status", "active")
+    content.setdefault("problems", []).append(problem)
+    return content
+
+
 def flatten(content: Content) -> dict[str, str]:
     """Label each leaf by stable ids where there are any, so a diff follows a moved objective."""
     rows: dict[str, str] = {}

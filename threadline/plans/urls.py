@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:version_id>/", views.plan_version, name="plan_version"),
     path("<int:version_id>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:version_id>/autosave/", views.plan_autosave, name="plan_autosave"),
+    path("<int:version_id>/library/", views.plan_library, name="plan_library"),
     path("<int:version_id>/revise/", views.plan_revise, name="plan_revise"),
     path("<int:version_id>/sign/", views.plan_sign, name="plan_sign"),
     path("<int:version_id>/plan.json", views.plan_json, name="plan_json"),

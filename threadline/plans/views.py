@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from threadline import access
@@ -19,6 +20,7 @@ from threadline.plans import services
 from threadline.plans.models import PlanVersion, RevisionReason
 from threadline.rules.modalities import MODALITIES
 from threadline.rules.review import review_state
+from threadline.rules.smart import known_set
 from threadline.signatures.models import Meaning
 from threadline.signatures.services import ATTESTATIONS, SigningRefused
 
@@ -63,9 +65,10 @@ def _version(request: Request, client_id: int, version_id: int, action: Action) 
 
 
 def _library_texts() -> frozenset[str]:
+    """Library goals and objectives, normalised the way the SMART lint compares them."""
     from threadline.library.services import library_texts
 
-    return library_texts()
+    return known_set(library_texts())
 
 
 def _editor_context(version: PlanVersion, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -139,9 +142,54 @@ def plan_edit(request: Request, client_id: int, version_id: int) -> HttpResponse
         return render(request, "plans/editor.html", _editor_context(version))
     body = plan_content.from_form(request.POST)
     action = request.POST.get("action", "")
-    if action:
+    if action.startswith("library:"):
+        body = _insert_from_library(request, body, action.removeprefix("library:"))
+    elif action:
         body = plan_content.apply(body, action)
     return _save_and_render(request, version, body, "plans/editor.html")
+
+
+def _insert_from_library(request: Request, body: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    from threadline.library.models import LibraryEntry
+    from threadline.library.services import entry_as_problem
+
+    practice = access.require_membership(request.user).practice
+    entry = (
+        LibraryEntry.objects.visible_to(practice).current().filter(pk=entry_id).first()
+        if entry_id.isdigit()
+        else None
+    )
+    if entry is None:
+        messages.error(request, "That library entry is not available; nothing was inserted.")
+        return body
+    starting = body.get("session", {}).get("date_of_service")
+    day = parse_date(starting) if isinstance(starting, str) else None
+    messages.info(
+        request,
+        f"Inserted “{entry.title}” as a starting point: make each goal and objective this "
+        "client's own; text left as in the library is flagged.",
+    )
+    return plan_content.add_problem_from(body, entry_as_problem(entry, day))
+
+
+@login_required
+def plan_library(request: Request, client_id: int, version_id: int) -> HttpResponse:
+    """Library search results with an Insert button that posts the editor's form."""
+    from threadline.library.models import LibraryEntry
+
+    version = _version(request, client_id, version_id, Action.CLINICAL_EDIT)
+    practice = access.require_membership(request.user).practice
+    query = request.GET.get("q", "").strip()[:100]
+    entries = (
+        list(LibraryEntry.objects.visible_to(practice).current().search(query)[:12])
+        if query
+        else []
+    )
+    return render(
+        request,
+        "plans/_library_results.html",
+        {"entries": entries, "query": query, "version": version, "client": version.plan.client},
+    )
 
 
 @login_required

@@ -36,6 +36,7 @@ CASES = {
             "plan_revise",
             "plan_json",
             "plan_sign",
+            "plan_library",
         )
     },
 }

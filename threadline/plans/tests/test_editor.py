@@ -144,3 +144,34 @@ def test_the_json_export_reads_back_to_the_same_findings(
     response = signed_in(owner).get(reverse("plan_json", args=[client_record.pk, version.pk]))
     exported = PlanFacts.from_dict(response.json())
     assert exported == services.to_facts(version)
+
+
+def test_inserting_a_library_entry_adds_a_problem_with_fresh_ids(
+    owner: User, client_record: Client
+) -> None:
+    from threadline.library.models import LibraryEntry
+    from threadline.library.services import sync_shipped_library
+
+    sync_shipped_library()
+    entry = LibraryEntry.objects.search("F41.1").first()
+    assert entry is not None
+    version = _start(owner, client_record)
+    http = signed_in(owner)
+    results = http.get(reverse("plan_library", args=[client_record.pk, version.pk]), {"q": "F41.1"})
+    assert f'value="library:{entry.pk}"' in results.content.decode()
+    url = reverse("plan_edit", args=[client_record.pk, version.pk])
+    http.post(url, {**_form(version), "action": f"library:{entry.pk}"})
+    version.refresh_from_db()
+    inserted = version.content["problems"][2]
+    assert inserted["id"].startswith("p-") and inserted["objectives"][0]["id"].startswith("o-")
+    checked = services.check(
+        version, today=version.updated_at.date(), known_texts=frozenset(services_library_texts())
+    )
+    assert any(f.code == "smart.copied_text" for f in checked.findings)
+
+
+def services_library_texts() -> frozenset[str]:
+    from threadline.library.services import library_texts
+    from threadline.rules.smart import known_set
+
+    return known_set(library_texts())
