@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "threadline.library",
     "threadline.plans",
     "threadline.signatures",
+    "threadline.portal",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from threadline.accounts import views as accounts
 from threadline.accounts.forms import EmailLoginForm
 from threadline.audit import views as audit
 from threadline.clients import views as clients
+from threadline.plans import views as plan_views
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("clients/<int:client_id>/", clients.client_chart, name="client_chart"),
     path("clients/<int:client_id>/edit/", clients.client_edit, name="client_edit"),
     path("clients/<int:client_id>/plan/", include("threadline.plans.urls")),
+    path("supervision/", plan_views.cosign_queue, name="cosign_queue"),
     path("practice/", accounts.practice_settings, name="practice_settings"),
     path("practice/people/", accounts.people, name="people"),
     path("practice/people/new/", accounts.person_new, name="person_new"),
@@ -32,5 +34,6 @@ urlpatterns = [
     path("practice/audit/", audit.audit_log, name="audit_log"),
     path("diagnoses/", include("threadline.diagnoses.urls")),
     path("library/", include("threadline.library.urls")),
+    path("portal/", include("threadline.portal.urls")),
     path("admin/", admin.site.urls),
 ]

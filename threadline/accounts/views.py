@@ -13,11 +13,14 @@ from threadline.accounts import services
 from threadline.accounts.forms import PersonForm, PracticeForm, RoleForm
 from threadline.accounts.models import Membership
 from threadline.lib.http import Request
+from threadline.portal.access import client_account_of
 
 
 @login_required
 def home(request: Request) -> HttpResponse:
     member = access.membership_of(request.user)
+    if member is None and client_account_of(request.user) is not None:
+        return redirect("portal_home")
     if member is not None and not member.is_clinical:
         return redirect("people")
     return redirect("caseload")

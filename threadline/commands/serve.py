@@ -29,6 +29,12 @@ def run(args: argparse.Namespace) -> int:
     from threadline.library.services import sync_shipped_library
 
     sync_shipped_library()
+    from threadline.diagnoses.models import IcdRelease
+    from threadline.diagnoses.services import ensure_default_release
+
+    if not IcdRelease.objects.exists():
+        print("Loading the ICD-10-CM code set into the database (once; about 10 s)...", flush=True)
+    ensure_default_release()
     # Demo data only ever goes into an empty database, never over a practice's real data.
     if not args.no_demo and not demo.is_loaded():
         demo.load()

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from threadline.diagnoses import views
+
+urlpatterns = [
+    path("", views.icd_browser, name="icd_browser"),
+    path("search/", views.icd_search, name="icd_search"),
+]

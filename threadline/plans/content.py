@@ -150,7 +150,18 @@ def from_form(data: Mapping[str, str], flags: Iterable[str] = FLAGS) -> Content:
             _put(content, _steps(path), False)
     _drop_holes(content)
     _drop_empty_measures(content)
+    _take_picked_diagnoses(content, data)
     return content
+
+
+def _take_picked_diagnoses(content: Content, data: Mapping[str, str]) -> None:
+    """The ICD picker posts `dx<N>`, `dx<N>_description` and `dx<N>_release` for diagnosis N."""
+    for index, diagnosis in enumerate(content.get("diagnoses") or []):
+        if not isinstance(diagnosis, dict) or f"dx{index}" not in data:
+            continue
+        diagnosis["code"] = data[f"dx{index}"].strip()
+        diagnosis["description"] = data.get(f"dx{index}_description", "").strip()
+        diagnosis["release"] = data.get(f"dx{index}_release", "").strip()
 
 
 def _drop_empty_measures(content: Content) -> None:

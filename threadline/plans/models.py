@@ -99,3 +99,35 @@ class PlanVersion(models.Model):
             "client": self.plan.client_id,
             "content": self.content,
         }
+
+
+class PlanAddendum(models.Model):
+    """A dated, signed addition to a signed version, which itself never changes.
+
+    It names the SHA-256 of the version it adds to, so it cannot be read against other content.
+    """
+
+    version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="addenda")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    parent_sha256 = models.CharField(max_length=64)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="addendum_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.number} to {self.version}"
+
+    def signable(self) -> dict[str, Any]:
+        return {
+            "document": "plan_addendum",
+            "version": self.version_id,
+            "number": self.number,
+            "parent_sha256": self.parent_sha256,
+            "text": self.text,
+        }

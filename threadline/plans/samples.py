@@ -83,7 +83,7 @@ def complete_plan(content: dict[str, Any], date_of_service: date) -> dict[str, A
                         "statement": "GAD-7 falls from 16 to 9 or below within 60 days, "
                         "checked every 2 weeks.",
                         "target_date": later(60),
-                        "measure": {"instrument": "GAD-7", "baseline": 16, "target": 10},
+                        "measure": {"instrument": "GAD-7", "baseline": 16, "target": 9},
                         "status": "active",
                     },
                     {

@@ -6,24 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
-from threadline.accounts.models import ClinicianProfile, Role
+from threadline.accounts.models import ClinicianProfile
 from threadline.audit.services import record
 from threadline.clients.models import Client
 from threadline.plans import content as plan_content
-from threadline.plans.models import PlanVersion, TreatmentPlan, VersionStatus
-from threadline.rules import compliance
-from threadline.rules.facts import PlanFacts
-from threadline.rules.findings import Category, Finding, Severity
-from threadline.rules.jsonfields import SchemaError
-from threadline.rules.packs import Pack, load_pack
-from threadline.rules.review import next_review, review_state
-from threadline.signatures.models import Meaning, Method
+from threadline.plans.checks import check, review_due, signer_identity
+from threadline.plans.models import PlanAddendum, PlanVersion, TreatmentPlan, VersionStatus
+from threadline.rules.review import review_state
+from threadline.signatures.hashing import content_sha256
+from threadline.signatures.models import Meaning, Method, Signature
 from threadline.signatures.services import (
-    SignerIdentity,
     SigningRefused,
     check_signature,
     sign,
@@ -89,15 +86,28 @@ def save_draft(
     """Save the editor's content; refuse (keeping both) when the draft moved on meanwhile."""
     if not version.is_draft:
         raise NotADraft
-    updated = PlanVersion.objects.filter(
-        pk=version.pk, status=VersionStatus.DRAFT, lock_version=lock_version
-    ).update(
-        content=body,
-        lock_version=F("lock_version") + 1,
-        updated_at=timezone.now(),
-        updated_by=actor,
-    )
+
+    def write(expected: int) -> int:
+        return PlanVersion.objects.filter(
+            pk=version.pk, status=VersionStatus.DRAFT, lock_version=expected
+        ).update(
+            content=body,
+            lock_version=F("lock_version") + 1,
+            updated_at=timezone.now(),
+            updated_by=actor,
+        )
+
+    updated = write(lock_version)
     version.refresh_from_db()
+    if (
+        not updated
+        and version.updated_by_id == actor.pk
+        and (version.lock_version == lock_version + 1)
+    ):
+        # One save ahead, by the same person: their own autosave landed while they clicked a
+        # button on the same page. That is not someone else's work, so save over it.
+        updated = write(version.lock_version)
+        version.refresh_from_db()
     if not updated:
         raise DraftConflict(version)
     record(
@@ -173,160 +183,17 @@ def view_diff(actor: Any, client: Client, older: PlanVersion, newer: PlanVersion
     )
 
 
-# --- checks -------------------------------------------------------------------------------
-
-
-def pack_for(client: Client) -> Pack:
-    return load_pack(client.rule_pack)
-
-
-SIGNER_ROLES = {
-    Meaning.AUTHOR: "clinician",
-    Meaning.SUPERVISOR: "supervisor",
-    Meaning.CLIENT_AGREEMENT: "client",
-    Meaning.TELEHEALTH_ATTESTATION: "telehealth_attestation",
-}
-# Signatures that can only follow the clinician's own: they never block the clinician signing.
-AFTER_AUTHOR = frozenset({"plan.signature.client_missing", "plan.signature.supervisor_missing"})
-
-
-def signer_identity(user: Any) -> SignerIdentity:
-    profile = ClinicianProfile.objects.filter(user=user).first()
-    return SignerIdentity(user, user.full_name, profile.credentials if profile else "")
-
-
-def _signature_facts(version: PlanVersion, prospective: Any = None) -> list[dict[str, Any]]:
-    facts = [
-        {
-            "role": SIGNER_ROLES[Meaning(s.meaning)],
-            "name": s.printed_name,
-            "credentials": s.credentials,
-            "signed_on": timezone.localdate(s.signed_at).isoformat(),
-        }
-        for s in signatures_of(version)
-    ]
-    if prospective is not None:
-        who = signer_identity(prospective)
-        facts.append(
-            {
-                "role": "clinician",
-                "name": who.printed_name,
-                "credentials": who.credentials,
-                "signed_on": timezone.localdate().isoformat(),
-            }
-        )
-    return facts
-
-
-def to_facts(version: PlanVersion, *, prospective_signer: Any = None) -> PlanFacts:
-    """The version as the rules read it: its content plus client, clinician and signatures.
-
-    With `prospective_signer`, the author's signature is counted as if given now, which is
-    what the clinician needs to know before signing."""
-    client = version.plan.client
-    author = version.author
-    profile = ClinicianProfile.objects.filter(user=author).first()
-    member = getattr(author, "membership", None)
-    document = {
-        **version.content,
-        "plan_id": str(version.plan_id),
-        "version": version.number,
-        "client": {
-            "name": client.legal_name,
-            "date_of_birth": client.date_of_birth.isoformat(),
-            "record_number": client.record_number,
-            "payer_pack": client.rule_pack,
-        },
-        "clinician": {
-            "name": author.full_name,
-            "credentials": profile.credentials if profile else "",
-            "pre_licensed": bool(profile and profile.pre_licensed),
-            "prescriber": bool(member and member.role == Role.PRESCRIBER),
-        },
-        "signatures": _signature_facts(version, prospective_signer),
-    }
-    return PlanFacts.from_dict(document)
-
-
-@dataclass(frozen=True)
-class Checked:
-    findings: list[Finding]
-
-    @property
-    def blocking(self) -> list[Finding]:
-        """The errors that stop the author signing now."""
-        return [
-            f for f in self.findings if f.severity is Severity.ERROR and f.code not in AFTER_AUTHOR
-        ]
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
-
-    def on(self, field: str) -> list[Finding]:
-        return [f for f in self.findings if f.field == field]
-
-
-def check(
-    version: PlanVersion,
-    *,
-    today: date,
-    known_texts: frozenset[str] = frozenset(),
-    prospective_signer: Any = None,
-) -> Checked:
-    """Run the compliance engine over a version; unreadable content is itself a finding."""
-    from threadline.icd import load_default
-
-    try:
-        facts = to_facts(version, prospective_signer=prospective_signer)
-    except SchemaError as error:
-        unreadable = Finding(
-            code="plan.format.unreadable",
-            category=Category.FORMAT,
-            severity=Severity.ERROR,
-            message=f"This value cannot be read ({error.problem}); correct it to rerun the checks.",
-            field=error.path,
-            rule_source="Threadline plan schema",
-        )
-        return Checked([unreadable])
-    findings = compliance.check(
-        facts,
-        pack=pack_for(version.plan.client),
-        codes=load_default(),
-        today=today,
-        known_texts=known_texts,
-    )
-    return Checked(findings)
-
-
-def review_due(version: PlanVersion) -> date | None:
-    """The next review date of a signed version, from its effective date and the client's pack."""
-    content = version.content
-    effective = content.get("effective_date") or content.get("session", {}).get("date_of_service")
-    if not effective:
-        return None
-    client = version.plan.client
-    prescriber = bool(
-        getattr(getattr(version.author, "membership", None), "role", "") == Role.PRESCRIBER
-        and not content.get("medication_management")
-    )
-    return next_review(
-        date.fromisoformat(effective), pack_for(client), prescriber_therapy_only=prescriber
-    )
-
-
 def chart_summary(client: Client, today: date) -> dict[str, Any]:
     """What the client's chart shows of the plan: the newest version and when review is due."""
     signed = signed_version_in_force(client)
     due = review_due(signed) if signed else None
+    plan = current_version(client)
+    broken = [v for v in signature_views(plan) if v.problem] if plan is not None else []
     return {
-        "plan": current_version(client),
+        "plan": plan,
         "review_due": due,
         "review_state": review_state(due, today) if due else None,
+        "signature_invalid": bool(broken),
     }
 
 
@@ -342,13 +209,21 @@ def sign_version(
     ip: str | None = None,
     user_agent: str = "",
     known_texts: frozenset[str] = frozenset(),
+    shown_lock: int | None = None,
 ) -> PlanVersion:
-    """The author signs a draft: blocked while the rules report errors; then frozen."""
+    """The author signs a draft: blocked while the rules report errors; then frozen.
+
+    `shown_lock` is the draft's lock as the signing page showed it: the signer signs what
+    they saw, so a save that lands in between stops the signature."""
     version = (
         PlanVersion.objects.select_for_update().select_related("plan__client").get(pk=version.pk)
     )
     if not version.is_draft:
         raise SigningRefused(f"Version {version.number} is already signed.")
+    if shown_lock is not None and shown_lock != version.lock_version:
+        raise SigningRefused(
+            "The draft changed after this page was shown. Review it again, then sign."
+        )
     if version.author_id != actor.pk:
         raise SigningRefused("Only the author of a draft signs it as its author.")
     now = timezone.now()
@@ -421,6 +296,10 @@ class SignatureView:
 
 def signature_views(version: PlanVersion) -> list[SignatureView]:
     """The version's signatures as shown on screen and in print, each checked again."""
+    return _views_of(version)
+
+
+def _views_of(document: Any) -> list[SignatureView]:
     return [
         SignatureView(
             meaning=s.meaning,
@@ -429,7 +308,85 @@ def signature_views(version: PlanVersion) -> list[SignatureView]:
             credentials=s.credentials,
             signed_at=s.signed_at,
             content_sha256=s.content_sha256,
-            problem=check_signature(s, version),
+            problem=check_signature(s, document),
         )
-        for s in signatures_of(version)
+        for s in signatures_of(document)
     ]
+
+
+@transaction.atomic
+def add_addendum(
+    actor: Any,
+    version: PlanVersion,
+    text: str,
+    *,
+    stepped_up_at: datetime | None,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> PlanAddendum:
+    """Append a signed addendum to a signed version; the version itself stays as it was."""
+    version = (
+        PlanVersion.objects.select_for_update().select_related("plan__client").get(pk=version.pk)
+    )
+    if version.is_draft:
+        raise SigningRefused("A draft is edited, not amended; addenda follow signing.")
+    text = text.strip()
+    if not text:
+        raise SigningRefused("Write the addendum before signing it.")
+    number = (version.addenda.aggregate(n=Max("number"))["n"] or 0) + 1
+    addendum = PlanAddendum.objects.create(
+        version=version,
+        number=number,
+        text=text,
+        parent_sha256=content_sha256(version.signable()),
+        author=actor,
+    )
+    sign(
+        addendum,
+        signer=signer_identity(actor),
+        meaning=Meaning.AUTHOR,
+        method=Method.PASSWORD,
+        now=timezone.now(),
+        stepped_up_at=stepped_up_at,
+        ip=ip,
+        user_agent=user_agent,
+        client=version.plan.client,
+    )
+    record(
+        "plan.addendum.create",
+        actor=actor,
+        client=version.plan.client,
+        obj=addendum,
+        detail={"version": version.number, "addendum": number},
+    )
+    return addendum
+
+
+@dataclass(frozen=True)
+class AddendumView:
+    addendum: PlanAddendum
+    signatures: list[SignatureView]
+
+
+def addendum_views(version: PlanVersion) -> list[AddendumView]:
+    return [
+        AddendumView(addendum, _views_of(addendum))
+        for addendum in version.addenda.select_related("author")
+    ]
+
+
+def waiting_for_cosign(supervisor: Any) -> list[PlanVersion]:
+    """Signed versions by this supervisor's supervisees that still lack the co-signature."""
+    cosigned = Signature.objects.filter(
+        document_type=ContentType.objects.get_for_model(PlanVersion), meaning=Meaning.SUPERVISOR
+    ).values("document_id")
+    return list(
+        PlanVersion.objects.filter(
+            status=VersionStatus.SIGNED,
+            author__clinician_profile__supervisor=supervisor,
+            author__clinician_profile__pre_licensed=True,
+        )
+        .exclude(pk__in=cosigned)
+        .select_related("plan__client", "author")
+        .order_by("signed_at")
+    )

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:version_id>/library/", views.plan_library, name="plan_library"),
     path("<int:version_id>/revise/", views.plan_revise, name="plan_revise"),
     path("<int:version_id>/sign/", views.plan_sign, name="plan_sign"),
+    path("<int:version_id>/addendum/", views.plan_addendum, name="plan_addendum"),
     path("<int:version_id>/plan.json", views.plan_json, name="plan_json"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from threadline import access
 from threadline.access import Action
+from threadline.accounts.models import Role
 from threadline.clients.models import Client
 from threadline.lib.http import Request
+from threadline.plans import checks, services
 from threadline.plans import content as plan_content
-from threadline.plans import services
 from threadline.plans.models import PlanVersion, RevisionReason
 from threadline.rules.modalities import MODALITIES
 from threadline.rules.review import review_state
@@ -74,7 +76,13 @@ def _library_texts() -> frozenset[str]:
 def _editor_context(version: PlanVersion, body: dict[str, Any] | None = None) -> dict[str, Any]:
     if body is not None:
         version.content = body  # show what was typed, even when it could not be saved
-    checked = services.check(version, today=timezone.localdate(), known_texts=_library_texts())
+    # Counted as if the author signed today: what is left is what stops them signing.
+    checked = checks.check(
+        version,
+        today=timezone.localdate(),
+        known_texts=_library_texts(),
+        prospective_signer=version.author if version.is_draft else None,
+    )
     return {
         "client": version.plan.client,
         "version": version,
@@ -86,7 +94,7 @@ def _editor_context(version: PlanVersion, body: dict[str, Any] | None = None) ->
     }
 
 
-def _by_field(checked: services.Checked) -> dict[str, list[Any]]:
+def _by_field(checked: checks.Checked) -> dict[str, list[Any]]:
     grouped: dict[str, list[Any]] = {}
     for finding in checked.findings:
         grouped.setdefault(finding.field, []).append(finding)
@@ -103,7 +111,7 @@ def plan_home(request: Request, client_id: int) -> HttpResponse:
     )
     services.view_list(request.user, client)
     signed = next((v for v in versions if not v.is_draft), None)
-    due = services.review_due(signed) if signed else None
+    due = checks.review_due(signed) if signed else None
     return render(
         request,
         "plans/home.html",
@@ -216,6 +224,9 @@ def _save_and_render(
         context = _editor_context(theirs, body)
         context.update(conflict=True, theirs=theirs, changes=changes)
         return render(request, "plans/_conflict.html" if request.htmx else template, context)
+    if not request.htmx:
+        # Post/redirect/get: reloading the page must not post a stale form again.
+        return redirect("plan_edit", client_id=version.plan.client_id, version_id=version.pk)
     return render(request, template, {**_editor_context(version), "saved_at": version.updated_at})
 
 
@@ -241,7 +252,8 @@ def plan_version(request: Request, client_id: int, version_id: int) -> HttpRespo
         {
             **_editor_context(version),
             "signatures": signatures,
-            "review_due": services.review_due(version) if not version.is_draft else None,
+            "addenda": services.addendum_views(version),
+            "review_due": checks.review_due(version) if not version.is_draft else None,
             "can_edit": can_edit,
             "can_sign": version.is_draft and version.author_id == request.user.pk,
             "can_cosign": not version.is_draft
@@ -259,7 +271,7 @@ def plan_json(request: Request, client_id: int, version_id: int) -> HttpResponse
     """The version in the schema `threadline check` reads: same facts, same findings."""
     version = _version(request, client_id, version_id, Action.CLINICAL_VIEW)
     services.view_version(request.user, version, "export")
-    document = services.to_facts(version).to_dict()
+    document = checks.to_facts(version).to_dict()
     response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
     name = f"plan-{version.plan.client.record_number}-v{version.number}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -324,6 +336,7 @@ class SignForm(forms.Form):
         help_text="Your password again: it confirms that it is you who signs.",
     )
     attest = forms.BooleanField(label="")
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: Any, attestation: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -352,7 +365,12 @@ def plan_sign(request: Request, client_id: int, version_id: int) -> HttpResponse
     meaning = _meaning_for(request, version)
     needed = Action.COSIGN if meaning == Meaning.SUPERVISOR else Action.CLINICAL_EDIT
     access.client_for(request.user, client_id, needed)
-    form = SignForm(request.POST or None, user=request.user, attestation=ATTESTATIONS[meaning])
+    form = SignForm(
+        request.POST or None,
+        user=request.user,
+        attestation=ATTESTATIONS[meaning],
+        initial={"lock_version": version.lock_version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if meaning == Meaning.AUTHOR:
@@ -361,6 +379,7 @@ def plan_sign(request: Request, client_id: int, version_id: int) -> HttpResponse
                     version,
                     stepped_up_at=timezone.now(),
                     known_texts=_library_texts(),
+                    shown_lock=form.cleaned_data.get("lock_version"),
                     **_request_origin(request),
                 )
             else:
@@ -378,7 +397,7 @@ def plan_sign(request: Request, client_id: int, version_id: int) -> HttpResponse
             return redirect("plan_version", client_id=client_id, version_id=version.pk)
     context = _editor_context(version)
     if meaning == Meaning.AUTHOR and version.is_draft:
-        context["checked"] = services.check(
+        context["checked"] = checks.check(
             version,
             today=timezone.localdate(),
             known_texts=_library_texts(),
@@ -402,3 +421,67 @@ def _meaning_for(request: Request, version: PlanVersion) -> Meaning:
     if request.GET.get("as") == "telehealth" or request.POST.get("as") == "telehealth":
         return Meaning.TELEHEALTH_ATTESTATION
     return Meaning.SUPERVISOR
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Dated and signed on its own; the signed version above it does not change.",
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Your password again, to sign the addendum.",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right. Nothing was signed.")
+        return password
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_addendum(request: Request, client_id: int, version_id: int) -> HttpResponse:
+    version = _version(request, client_id, version_id, Action.CLINICAL_EDIT)
+    if version.is_draft:
+        return redirect("plan_edit", client_id=client_id, version_id=version.pk)
+    form = AddendumForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_addendum(
+                request.user,
+                version,
+                form.cleaned_data["text"],
+                stepped_up_at=timezone.now(),
+                **_request_origin(request),
+            )
+        except SigningRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Addendum signed and added.")
+            return redirect("plan_version", client_id=client_id, version_id=version.pk)
+    return render(
+        request,
+        "plans/addendum.html",
+        {"form": form, "version": version, "client": version.plan.client},
+    )
+
+
+@login_required
+def cosign_queue(request: Request) -> HttpResponse:
+    """What waits for this supervisor: supervisees' signed plans without the co-signature."""
+    member = access.require_membership(request.user)
+    if member.role != Role.SUPERVISOR:
+        raise PermissionDenied
+    waiting = [
+        version
+        for version in services.waiting_for_cosign(request.user)
+        if access.can(request.user, Action.COSIGN, version.plan.client)
+    ]
+    return render(request, "plans/cosign_queue.html", {"waiting": waiting})

@@ -145,18 +145,20 @@ def _check_focus(report: Report, plan: PlanFacts, known: frozenset[str]) -> None
         )
     seen: set[str] = set()
     for index, problem in enumerate(plan.problems):
-        _check_problem(report, plan, problem, f"problems[{index}]", known, seen)
+        _check_problem(report, plan, problem, index, known, seen)
 
 
 def _check_problem(
     report: Report,
     plan: PlanFacts,
     problem: Problem,
-    field: str,
+    index: int,
     known: frozenset[str],
     seen: set[str],
 ) -> None:
-    label = f"Problem {problem.id}" if problem.id else "This problem"
+    # Numbered as the clinician sees the plan (Problem 1, 2...); stable ids are for notes.
+    field = f"problems[{index}]"
+    label = f"Problem {index + 1}"
     if not problem.statement:
         report.add(
             "plan.focus.statement_missing",

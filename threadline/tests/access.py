@@ -22,6 +22,10 @@ class Case:
     member_scoped: bool = False  # first URL argument is a membership id: another practice 404
     practice_admin_only: bool = False  # a clinician gets 403
     clinical: bool = False  # clinical content: a practice admin gets 403
+    supervisor_only: bool = False  # anyone but a supervisor gets 403
+    # A client portal page: only a client account opens it and staff get 403; with build_url it
+    # shows one of the test client's own objects, which another client gets as a 404.
+    portal: bool = False
     # For routes below a client (a plan, a note): makes the object for the client in the test
     # and returns its URL. Without it the URL takes the client or membership id alone.
     build_url: Callable[[Client], str] | None = None

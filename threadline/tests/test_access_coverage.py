@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from threadline.accounts.models import Membership, User
 from threadline.clients.models import Client
-from threadline.conftest import signed_in
+from threadline.conftest import make_client, signed_in
+from threadline.portal.tests.factories import client_account
 from threadline.tests.access import Case, collected_cases
 
 ACCESS_CASES: dict[str, Case] = {
@@ -30,6 +31,7 @@ ACCESS_CASES: dict[str, Case] = {
     "person_role": Case(method="post", member_scoped=True, practice_admin_only=True),
     "person_active": Case(method="post", member_scoped=True, practice_admin_only=True),
     "audit_log": Case(practice_admin_only=True),
+    "cosign_queue": Case(supervisor_only=True),
     **collected_cases(),
 }
 # The Django admin is for operators with is_staff; Django itself guards it.
@@ -81,7 +83,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(
         assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if not c.public))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, c in ACCESS_CASES.items() if not c.public and not c.portal)
+)
 def test_another_practice_sees_only_its_own(
     name: str, client_record: Client, colleague: User, outsider: User, outsider_admin: User
 ) -> None:
@@ -92,6 +96,8 @@ def test_another_practice_sees_only_its_own(
     status = _call(signed_in(person), case, url)
     if case.client_scoped or case.member_scoped:
         assert status == 404
+    elif case.supervisor_only:
+        assert status == 403
     else:
         assert status in {200, 302}
 
@@ -132,3 +138,70 @@ def test_a_practice_admin_gets_403_on_clinical_content(
     case = ACCESS_CASES[name]
     url = _url(name, case, client_record, admin.membership)
     assert _call(signed_in(admin), case, url) == 403
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if c.supervisor_only))
+def test_supervisor_pages_are_403_to_others_and_open_to_supervisors(
+    name: str, client_record: Client, owner: User, admin: User, supervisor: User
+) -> None:
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, supervisor.membership)
+    assert _call(signed_in(owner), case, url) == 403
+    assert _call(signed_in(admin), case, url) == 403
+    assert _call(signed_in(supervisor), case, url) == 200
+
+
+PORTAL_CASES = sorted(n for n, c in ACCESS_CASES.items() if c.portal)
+
+
+@pytest.mark.parametrize("name", PORTAL_CASES)
+def test_staff_get_403_on_portal_pages(
+    name: str, client_record: Client, owner: User, admin: User, outsider: User
+) -> None:
+    """The portal is the client's; staff read the same plan in the chart."""
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, owner.membership)
+    assert [_call(signed_in(person), case, url) for person in (owner, admin, outsider)] == [
+        403,
+        403,
+        403,
+    ]
+
+
+@pytest.mark.parametrize("name", PORTAL_CASES)
+def test_the_client_may_open_their_own_portal_pages(
+    name: str, client_record: Client, owner: User
+) -> None:
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, owner.membership)
+    assert _call(signed_in(client_account(client_record).user), case, url) in {200, 302}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in PORTAL_CASES if ACCESS_CASES[n].build_url is not None)
+)
+def test_another_client_gets_404_on_portal_pages_of_a_plan(
+    name: str, client_record: Client, owner: User
+) -> None:
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, owner.membership)
+    other = make_client(client_record.practice, owner, "TL-00002", legal_first_name="Robin")
+    assert _call(signed_in(client_account(other).user), case, url) == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(n for n, c in ACCESS_CASES.items() if not c.public and not c.portal and n != "home"),
+)
+def test_a_client_account_is_refused_every_staff_page(
+    name: str, client_record: Client, colleague: User
+) -> None:
+    """A client account has no practice membership, so the staff policy refuses it everything."""
+    case = ACCESS_CASES[name]
+    url = _url(name, case, client_record, colleague.membership)
+    assert _call(signed_in(client_account(client_record).user), case, url) in {403, 404}
+
+
+def test_home_sends_a_client_account_to_the_portal(client_record: Client) -> None:
+    http = signed_in(client_account(client_record).user)
+    assert http.get(reverse("home"))["Location"] == reverse("portal_home")

@@ -60,3 +60,14 @@ def plan_field(
 @register.simple_tag
 def path_of(*parts: Any) -> str:
     return content_path(parts)
+
+
+@register.simple_tag
+def picker_name(index: int) -> str:
+    """The ICD picker's field name for diagnosis `index` (ids must stay CSS-selector safe)."""
+    return f"dx{index}"
+
+
+@register.inclusion_tag("plans/_inline_findings.html", takes_context=True)
+def findings_at(context: template.Context, *parts: Any) -> dict[str, Any]:
+    return {"findings": (context.get("by_field") or {}).get(content_path(parts), [])}

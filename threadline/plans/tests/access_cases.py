@@ -37,6 +37,7 @@ CASES = {
             "plan_json",
             "plan_sign",
             "plan_library",
+            "plan_addendum",
         )
     },
 }

@@ -9,8 +9,8 @@ from threadline.accounts.models import User
 from threadline.audit.models import AuditEvent
 from threadline.clients.models import Client
 from threadline.conftest import signed_in
+from threadline.plans import checks
 from threadline.plans import content as plan_content
-from threadline.plans import services
 from threadline.plans.models import PlanVersion
 
 
@@ -55,25 +55,38 @@ def test_autosave_keeps_what_was_typed_and_returns_findings(
     assert version.content["problems"][0]["goal"]["statement"] == "Feel better"
     assert version.lock_version == 1
     assert 'id="lock_version" value="1"' in body
-    codes = {f.code for f in services.check(version, today=version.updated_at.date()).findings}
+    codes = {f.code for f in checks.check(version, today=version.updated_at.date()).findings}
     assert "plan.session.stop_before_start" in codes
     assert 'data-code="plan.session.stop_before_start"' in body
 
 
 def test_a_stale_save_is_refused_and_shows_the_other_version(
-    owner: User, client_record: Client
+    owner: User, colleague: User, client_record: Client
 ) -> None:
+    client_record.care_team.add(colleague)
     version = _start(owner, client_record)
     url = reverse("plan_autosave", args=[client_record.pk, version.pk])
     first = _form(version, **{"background.presenting_problem": "Theirs"})
     stale = _form(version, **{"background.presenting_problem": "Mine"})
-    http = signed_in(owner)
-    http.post(url, first, HTTP_HX_REQUEST="true")
-    response = http.post(url, stale, HTTP_HX_REQUEST="true")
+    signed_in(colleague).post(url, first, HTTP_HX_REQUEST="true")
+    response = signed_in(owner).post(url, stale, HTTP_HX_REQUEST="true")
     version.refresh_from_db()
     assert version.content["background"]["presenting_problem"] == "Theirs"
     page = response.content.decode()
     assert "Someone else saved this draft" in page and "Mine" in page and "Theirs" in page
+
+
+def test_the_same_persons_own_autosave_is_not_a_conflict(
+    owner: User, client_record: Client
+) -> None:
+    version = _start(owner, client_record)
+    http = signed_in(owner)
+    autosave = reverse("plan_autosave", args=[client_record.pk, version.pk])
+    http.post(autosave, _form(version, **{"background.symptoms": "typed"}), HTTP_HX_REQUEST="true")
+    button = {**_form(version, **{"background.symptoms": "typed"}), "action": "add:problem"}
+    http.post(reverse("plan_edit", args=[client_record.pk, version.pk]), button)
+    version.refresh_from_db()
+    assert len(version.content["problems"]) == 3
 
 
 def test_keep_mine_saves_over_the_other_version_deliberately(
@@ -109,7 +122,8 @@ def test_structural_edits_save_the_draft(
     version = _start(owner, client_record)
     url = reverse("plan_edit", args=[client_record.pk, version.pk])
     response = signed_in(owner).post(url, {**_form(version), "action": action})
-    assert response.status_code == 200
+    assert response.status_code == 302  # post/redirect/get
+    assert response["Location"] == url
     version.refresh_from_db()
     assert check(version.content)
 
@@ -143,7 +157,7 @@ def test_the_json_export_reads_back_to_the_same_findings(
     version = _start(owner, client_record)
     response = signed_in(owner).get(reverse("plan_json", args=[client_record.pk, version.pk]))
     exported = PlanFacts.from_dict(response.json())
-    assert exported == services.to_facts(version)
+    assert exported == checks.to_facts(version)
 
 
 def test_inserting_a_library_entry_adds_a_problem_with_fresh_ids(
@@ -164,7 +178,7 @@ def test_inserting_a_library_entry_adds_a_problem_with_fresh_ids(
     version.refresh_from_db()
     inserted = version.content["problems"][2]
     assert inserted["id"].startswith("p-") and inserted["objectives"][0]["id"].startswith("o-")
-    checked = services.check(
+    checked = checks.check(
         version, today=version.updated_at.date(), known_texts=frozenset(services_library_texts())
     )
     assert any(f.code == "smart.copied_text" for f in checked.findings)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,11 +12,11 @@ from threadline.audit.models import AuditEvent
 from threadline.cli import main
 from threadline.clients.models import Client
 from threadline.conftest import PASSWORD, signed_in
-from threadline.plans import services
+from threadline.plans import checks, services
 from threadline.plans.models import FrozenContentError, PlanVersion
 from threadline.plans.samples import complete_plan
 from threadline.signatures.models import Meaning, Signature
-from threadline.signatures.services import SigningRefused
+from threadline.signatures.services import SigningRefused, signatures_of
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def draft(owner: User, client_record: Client) -> PlanVersion:
 
 
 def test_a_complete_draft_has_no_blocking_findings(draft: PlanVersion, owner: User) -> None:
-    checked = services.check(draft, today=timezone.localdate(), prospective_signer=owner)
+    checked = checks.check(draft, today=timezone.localdate(), prospective_signer=owner)
     assert [f.code for f in checked.blocking] == []
 
 
@@ -101,6 +101,14 @@ def test_changing_one_byte_in_the_database_breaks_verify(
 ) -> None:
     services.sign_version(owner, draft, stepped_up_at=timezone.now())
     assert main(["verify"]) == 0
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE plans_planversion SET content = '{}' WHERE id = %s", [draft.pk])
+    # Someone with rights to drop the trigger edits the row anyway; verify must notice.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER plan_version_frozen")
+        else:
+            cursor.execute("SET LOCAL session_replication_role = replica")
     as_text = "content::text" if connection.vendor == "postgresql" else "content"
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
@@ -131,3 +139,50 @@ def test_revising_a_signed_version_keeps_ids_and_records_the_reason(
     assert ids == [o["id"] for p in draft.content["problems"] for o in p["objectives"]]
     diff = signed_in(owner).get(reverse("plan_diff", args=[client_record.pk]))
     assert diff.context["older"] == draft and diff.context["newer"] == second
+
+
+def test_an_addendum_is_signed_and_leaves_the_version_unchanged(
+    draft: PlanVersion, owner: User, client_record: Client
+) -> None:
+    services.sign_version(owner, draft, stepped_up_at=timezone.now())
+    before = draft.signable()
+    url = reverse("plan_addendum", args=[client_record.pk, draft.pk])
+    response = signed_in(owner).post(
+        url, {"text": "Client asked to add weekend shifts.", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.signable() == before
+    addendum = draft.addenda.get()
+    (author,) = signatures_of(draft)
+    assert addendum.parent_sha256 == author.content_sha256
+    page = signed_in(owner).get(reverse("plan_version", args=[client_record.pk, draft.pk]))
+    assert "Addendum 1" in page.content.decode()
+    assert "Signature invalid" not in page.content.decode()
+
+
+def test_the_supervisor_queue_lists_what_waits_and_empties_after_co_signing(
+    draft: PlanVersion, owner: User, supervisor: User, client_record: Client
+) -> None:
+    services.sign_version(owner, draft, stepped_up_at=timezone.now())
+    assert services.waiting_for_cosign(supervisor) == [draft]
+    page = signed_in(supervisor).get(reverse("cosign_queue")).content.decode()
+    assert "Review and co-sign" in page
+    services.cosign_version(
+        supervisor, draft, meaning=Meaning.SUPERVISOR, stepped_up_at=timezone.now()
+    )
+    assert services.waiting_for_cosign(supervisor) == []
+
+
+def test_the_chart_says_signature_invalid_after_tampering(
+    draft: PlanVersion, owner: User, client_record: Client
+) -> None:
+    services.sign_version(owner, draft, stepped_up_at=timezone.now())
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER plan_version_frozen")
+        else:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE plans_planversion SET number = 7 WHERE id = %s", [draft.pk])
+    page = signed_in(owner).get(reverse("client_chart", args=[client_record.pk]))
+    assert "Signature invalid" in page.content.decode()

@@ -87,7 +87,7 @@ class MeasureBinding:
 
     instrument: str
     baseline: int | None = None
-    target: int | None = None
+    target: int | None = None  # the score to reach: at or below it counts as met
 
     @classmethod
     def from_dict(cls, data: JsonObject, path: str) -> MeasureBinding:
