@@ -390,3 +390,13 @@ def waiting_for_cosign(supervisor: Any) -> list[PlanVersion]:
         .select_related("plan__client", "author")
         .order_by("signed_at")
     )
+
+
+def awaiting_cosign(version: PlanVersion, signatures: list[SignatureView]) -> bool:
+    """A pre-licensed author's signed version is not final until the supervisor co-signs."""
+    if version.is_draft:
+        return False
+    profile = ClinicianProfile.objects.filter(user_id=version.author_id).first()
+    return bool(profile and profile.pre_licensed) and not any(
+        s.meaning == Meaning.SUPERVISOR for s in signatures
+    )

@@ -253,6 +253,7 @@ def plan_version(request: Request, client_id: int, version_id: int) -> HttpRespo
             **_editor_context(version),
             "signatures": signatures,
             "addenda": services.addendum_views(version),
+            "awaiting_cosign": services.awaiting_cosign(version, signatures),
             "review_due": checks.review_due(version) if not version.is_draft else None,
             "can_edit": can_edit,
             "can_sign": version.is_draft and version.author_id == request.user.pk,
@@ -393,7 +394,12 @@ def plan_sign(request: Request, client_id: int, version_id: int) -> HttpResponse
         except SigningRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, f"Version {version.number} signed.")
+            done = {
+                Meaning.AUTHOR: f"Version {version.number} signed.",
+                Meaning.SUPERVISOR: f"Co-signature on version {version.number} recorded.",
+                Meaning.TELEHEALTH_ATTESTATION: "The client's agreement by telehealth is recorded.",
+            }
+            messages.success(request, done[meaning])
             return redirect("plan_version", client_id=client_id, version_id=version.pk)
     context = _editor_context(version)
     if meaning == Meaning.AUTHOR and version.is_draft:

@@ -166,6 +166,8 @@ def test_the_supervisor_queue_lists_what_waits_and_empties_after_co_signing(
 ) -> None:
     services.sign_version(owner, draft, stepped_up_at=timezone.now())
     assert services.waiting_for_cosign(supervisor) == [draft]
+    version_page = reverse("plan_version", args=[client_record.pk, draft.pk])
+    assert "not final until the supervisor" in signed_in(owner).get(version_page).content.decode()
     page = signed_in(supervisor).get(reverse("cosign_queue")).content.decode()
     assert "Review and co-sign" in page
     services.cosign_version(
