@@ -65,11 +65,14 @@ def test_the_client_accepts_the_invitation_and_signs_the_plan(
     expect(plan).to_contain_text("Cognitive behavioral therapy (CBT), weekly")
     expect(plan).not_to_contain_text("F41.1")
 
-    # A name that is not theirs is refused next to the field; their own name signs.
+    # A name that is not theirs is refused next to the field; their own name signs. The first
+    # electronic signature also asks for consent to electronic records (ESIGN).
+    page.get_by_label("I agree to receive my records").check()
     page.get_by_label("I have reviewed this plan and agree").check()
     page.get_by_label("Type your full name to sign").fill("R. Fictor")
     page.get_by_role("button", name="Sign my agreement").click()
     expect(page.get_by_text("the name you typed does not match")).to_be_visible()
+    page.get_by_label("I agree to receive my records").check()
     page.get_by_label("I have reviewed this plan and agree").check()
     page.get_by_label("Type your full name to sign").fill("Rowan Fictor")
     page.get_by_role("button", name="Sign my agreement").click()

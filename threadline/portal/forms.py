@@ -51,6 +51,7 @@ class AccountForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
+    esign_consent = forms.BooleanField(required=False)
     reviewed = forms.BooleanField(
         label="I have reviewed this plan and agree",
         error_messages={"required": "Tick the box to say you have reviewed the plan and agree."},
@@ -61,3 +62,18 @@ class AgreementForm(forms.Form):
         help_text="Typing your name here is your signature on this version of the plan.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+
+    def __init__(self, *args: Any, consent_needed: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Asked once per account, before its first electronic signature.
+        if consent_needed:
+            from threadline.portal.services import ESIGN_CONSENT_TEXT
+
+            self.fields["esign_consent"].label = ESIGN_CONSENT_TEXT
+            self.fields["esign_consent"].required = True
+            self.fields["esign_consent"].error_messages["required"] = (
+                "Tick the box to agree to electronic records and signatures, or ask your clinic "
+                "for a paper copy to sign."
+            )
+        else:
+            del self.fields["esign_consent"]

@@ -24,6 +24,10 @@ class ClientAccount(models.Model):
     )
     client = models.OneToOneField("clients.Client", models.PROTECT, related_name="portal_account")
     created_at = models.DateTimeField(default=timezone.now)
+    # ESIGN §7001(c): the client consents to electronic records and signatures before the first
+    # electronic signature; when, and to which wording (its version), is kept.
+    esign_consent_at = models.DateTimeField(null=True, blank=True)
+    esign_consent_version = models.CharField(max_length=20, blank=True)
 
     def __str__(self) -> str:
         return f"Portal account of {self.client}"

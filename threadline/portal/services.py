@@ -371,6 +371,13 @@ def view_plan(account: ClientAccount, version: PlanVersion, how: str = "view") -
     )
 
 
+ESIGN_CONSENT_VERSION = "2026-11-28"
+ESIGN_CONSENT_TEXT = (
+    "I agree to receive my records and to sign documents electronically in this portal. I can "
+    "ask my clinic for paper copies instead, and withdraw this consent, at any time."
+)
+
+
 @transaction.atomic
 def agree(
     account: ClientAccount,
@@ -378,6 +385,7 @@ def agree(
     *,
     typed_name: str,
     now: datetime,
+    esign_consent: bool = False,
     ip: str | None = None,
     user_agent: str = "",
 ) -> Signature:
@@ -401,6 +409,22 @@ def agree(
         )
     if agreement_of(version) is not None:
         raise SigningRefused("Your agreement to this version is already recorded.")
+    if account.esign_consent_at is None:
+        if not esign_consent:
+            raise SigningRefused(
+                "Before signing electronically, tick the box to agree to electronic records "
+                "and signatures."
+            )
+        account.esign_consent_at = now
+        account.esign_consent_version = ESIGN_CONSENT_VERSION
+        account.save(update_fields=["esign_consent_at", "esign_consent_version"])
+        record(
+            "portal.esign_consent",
+            actor=account.user,
+            client=client,
+            obj=account,
+            detail={"version": ESIGN_CONSENT_VERSION},
+        )
     names = (client.legal_name, client.display_name)
     if not typed_name_matches(typed_name, names):
         raise NameMismatch(

@@ -190,7 +190,9 @@ def _plan_page(
 def plan(request: Request, version_id: int) -> HttpResponse:
     account = require_client_account(request.user)
     version = version_for(account, version_id)
-    return _plan_page(request, account, version, AgreementForm())
+    return _plan_page(
+        request, account, version, AgreementForm(consent_needed=account.esign_consent_at is None)
+    )
 
 
 @login_required
@@ -198,7 +200,7 @@ def plan(request: Request, version_id: int) -> HttpResponse:
 def agree(request: Request, version_id: int) -> HttpResponse:
     account = require_client_account(request.user)
     version = version_for(account, version_id)
-    form = AgreementForm(request.POST)
+    form = AgreementForm(request.POST, consent_needed=account.esign_consent_at is None)
     if form.is_valid():
         try:
             services.agree(
@@ -206,6 +208,7 @@ def agree(request: Request, version_id: int) -> HttpResponse:
                 version,
                 typed_name=form.cleaned_data["typed_name"],
                 now=timezone.now(),
+                esign_consent=form.cleaned_data.get("esign_consent", False),
                 **_origin(request),
             )
         except NameMismatch as refusal:

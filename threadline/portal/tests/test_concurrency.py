@@ -65,7 +65,9 @@ def test_two_agreements_at_once_give_exactly_one_signature(committed_db: None) -
         try:
             mine = ClientAccount.objects.select_related("client", "user").get(pk=account.pk)
             start.wait()
-            services.agree(mine, version, typed_name="Avery Testwell", now=timezone.now())
+            services.agree(
+                mine, version, typed_name="Avery Testwell", now=timezone.now(), esign_consent=True
+            )
             outcomes.append("signed")
         except SigningRefused as refusal:
             outcomes.append(str(refusal))

@@ -268,7 +268,12 @@ def agree(
     account: ClientAccount, version: PlanVersion, typed_name: str = "Avery Testwell"
 ) -> Signature:
     return services.agree(
-        account, version, typed_name=typed_name, now=timezone.now(), ip="10.0.0.9"
+        account,
+        version,
+        typed_name=typed_name,
+        now=timezone.now(),
+        ip="10.0.0.9",
+        esign_consent=True,
     )
 
 
@@ -335,7 +340,9 @@ def test_a_new_version_needs_a_new_agreement(
     assert services.client_plan(second).can_agree
     assert not services.client_plan(version).in_force
     with pytest.raises(SigningRefused, match=r"^A newer version of your plan has replaced"):
-        services.agree(account, version, typed_name="Avery Testwell", now=timezone.now())
+        services.agree(
+            account, version, typed_name="Avery Testwell", now=timezone.now(), esign_consent=True
+        )
     agree(account, second)
     agreed = Signature.objects.filter(meaning=Meaning.CLIENT_AGREEMENT)
     assert sorted(agreed.values_list("document_id", flat=True)) == [version.pk, second.pk]
@@ -359,3 +366,14 @@ def test_a_client_cannot_agree_to_another_clients_version(
     with pytest.raises(PlanVersion.DoesNotExist):
         agree(other, version)
     assert not Signature.objects.filter(meaning=Meaning.CLIENT_AGREEMENT).exists()
+
+
+def test_the_first_signature_needs_consent_to_electronic_records_and_it_is_kept(
+    account: ClientAccount, version: PlanVersion
+) -> None:
+    with pytest.raises(SigningRefused, match="electronic records"):
+        services.agree(account, version, typed_name="Avery Testwell", now=timezone.now())
+    agree(account, version)
+    account.refresh_from_db()
+    assert account.esign_consent_version == services.ESIGN_CONSENT_VERSION
+    assert AuditEvent.objects.filter(action="portal.esign_consent").count() == 1

@@ -264,7 +264,9 @@ def test_the_client_ticks_agree_types_their_name_and_signs(
 ) -> None:
     http = signed_in(account.user)
     url = reverse("portal_agree", args=[version.pk])
-    response = http.post(url, {"reviewed": "on", "typed_name": "avery testwell"})
+    response = http.post(
+        url, {"esign_consent": "on", "reviewed": "on", "typed_name": "avery testwell"}
+    )
 
     assert (response.status_code, response["Location"]) == (
         302,
@@ -292,7 +294,8 @@ def test_a_mismatched_name_is_shown_next_to_the_name_field(
     account: ClientAccount, version: PlanVersion
 ) -> None:
     response = signed_in(account.user).post(
-        reverse("portal_agree", args=[version.pk]), {"reviewed": "on", "typed_name": "A. T."}
+        reverse("portal_agree", args=[version.pk]),
+        {"esign_consent": "on", "reviewed": "on", "typed_name": "A. T."},
     )
     assert response.context["form"].errors["typed_name"] == [
         "Type your full name as your clinic has it (Avery Testwell); "
@@ -306,8 +309,10 @@ def test_a_second_request_to_sign_shows_why_it_was_refused(
 ) -> None:
     http = signed_in(account.user)
     url = reverse("portal_agree", args=[version.pk])
-    http.post(url, {"reviewed": "on", "typed_name": "Avery Testwell"})
-    second = http.post(url, {"reviewed": "on", "typed_name": "Avery Testwell"})
+    http.post(url, {"esign_consent": "on", "reviewed": "on", "typed_name": "Avery Testwell"})
+    second = http.post(
+        url, {"esign_consent": "on", "reviewed": "on", "typed_name": "Avery Testwell"}
+    )
     assert second.status_code == 200
     assert "Your agreement to this version is already recorded." in page(second)
     assert Signature.objects.filter(meaning=Meaning.CLIENT_AGREEMENT).count() == 1
@@ -316,7 +321,9 @@ def test_a_second_request_to_sign_shows_why_it_was_refused(
 def test_the_printable_copy_carries_both_identifiers_and_every_signature(
     account: ClientAccount, version: PlanVersion, client_record: Client
 ) -> None:
-    services.agree(account, version, typed_name="Avery Testwell", now=timezone.now())
+    services.agree(
+        account, version, typed_name="Avery Testwell", now=timezone.now(), esign_consent=True
+    )
     response = signed_in(account.user).get(reverse("portal_print", args=[version.pk]))
     text = page(response)
     assert "Date of birth April 2, 1990 · Record TL-00001" in text
@@ -336,7 +343,9 @@ def test_the_version_page_offers_an_invitation_until_the_client_agrees(
     assert "Client agreement pending; has a portal account" in before
     assert f"{reverse('portal_invite', args=[client_record.pk])}?version={version.pk}" in before
 
-    services.agree(account, version, typed_name="Avery Testwell", now=timezone.now())
+    services.agree(
+        account, version, typed_name="Avery Testwell", now=timezone.now(), esign_consent=True
+    )
     after = page(signed_in(owner).get(url))
     assert "Client agreement: Avery Testwell" in after
     assert "Invite to the portal" not in after
