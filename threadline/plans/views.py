@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,40 +18,13 @@ from threadline.clients.models import Client
 from threadline.lib.http import Request
 from threadline.plans import checks, services
 from threadline.plans import content as plan_content
-from threadline.plans.models import PlanVersion, RevisionReason
+from threadline.plans.forms import EDITOR_CHOICES, AddendumForm, ReviseForm, SignForm
+from threadline.plans.models import PlanVersion
 from threadline.rules.modalities import MODALITIES
 from threadline.rules.review import review_state
 from threadline.rules.smart import known_set
 from threadline.signatures.models import Meaning
 from threadline.signatures.services import ATTESTATIONS, SigningRefused
-
-
-class ReviseForm(forms.Form):
-    reason = forms.ChoiceField(choices=[("", "Choose a reason"), *RevisionReason.choices])
-    note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="What changed and why, in a sentence or two.",
-    )
-
-
-EDITOR_CHOICES = {
-    "places": [
-        ("office", "Office"),
-        ("telehealth", "Telehealth"),
-        ("home", "Client's home (in person)"),
-        ("school", "School"),
-        ("community", "Community"),
-    ],
-    "telehealth_choices": [("", "No (in person)"), ("video", "Video"), ("audio", "Audio only")],
-    "ranks": [("primary", "Primary"), ("secondary", "Secondary")],
-    "diagnosis_statuses": [("current", "Current"), ("past", "Past")],
-    "objective_statuses": [(s, s.capitalize()) for s in plan_content.OBJECTIVE_STATUSES],
-    "instruments": [
-        ("", "None"),
-        *((name, name) for name in ("PHQ-9", "GAD-7", "PCL-5", "AUDIT-C", "PHQ-2")),
-    ],
-}
 
 
 def _version(request: Request, client_id: int, version_id: int, action: Action) -> PlanVersion:
@@ -331,26 +303,6 @@ def _diff_order(key: str) -> tuple[int, str]:
     return len(sections), key
 
 
-class SignForm(forms.Form):
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Your password again: it confirms that it is you who signs.",
-    )
-    attest = forms.BooleanField(label="")
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, user: Any, attestation: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["attest"].label = attestation
-
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right. Nothing was signed.")
-        return password
-
-
 def _request_origin(request: Request) -> dict[str, Any]:
     return {
         "ip": request.META.get("REMOTE_ADDR"),
@@ -427,28 +379,6 @@ def _meaning_for(request: Request, version: PlanVersion) -> Meaning:
     if request.GET.get("as") == "telehealth" or request.POST.get("as") == "telehealth":
         return Meaning.TELEHEALTH_ATTESTATION
     return Meaning.SUPERVISOR
-
-
-class AddendumForm(forms.Form):
-    text = forms.CharField(
-        label="Addendum",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Dated and signed on its own; the signed version above it does not change.",
-    )
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Your password again, to sign the addendum.",
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right. Nothing was signed.")
-        return password
 
 
 @login_required
