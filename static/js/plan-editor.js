@@ -16,6 +16,7 @@
       if (!field) return;
       var message = document.createElement("p");
       message.className = "finding inline " + item.dataset.severity;
+      message.dataset.code = item.dataset.code;
       message.textContent = item.dataset.message;
       field.appendChild(message);
       if (!field.classList.contains("has-findings")) {
