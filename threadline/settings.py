@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "threadline.plans",
     "threadline.signatures",
     "threadline.portal",
+    "threadline.appointments",
 ]
 
 MIDDLEWARE = [
@@ -277,8 +278,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 # WhiteNoise serves from here once collectstatic has run (threadline serve does); making the
-# folder up front keeps a fresh checkout's tests quiet.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# folder up front keeps a fresh checkout's tests quiet. Production may run on a read-only disk.
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
