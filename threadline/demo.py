@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from threadline.accounts import services as accounts
 from threadline.accounts.models import Payer, Practice, Role, User
+from threadline.appointments import services as appointments
 from threadline.audit.services import record
 from threadline.clients import services as clients
 from threadline.lib.progress import progress
@@ -161,6 +162,7 @@ def load(n_clients: int = 12, seed: int = 7, show_progress: bool = False) -> Pra
             },
         )
     load_plans(practice, users["clinician@demo.threadline.test"])
+    load_sessions(practice, users["clinician@demo.threadline.test"], seed)
     record("demo.load", practice=practice, detail={"clients": n_clients})
     return practice
 
@@ -194,3 +196,9 @@ def load_plans(practice: Practice, clinician: User) -> None:
                 reason=RevisionReason.SCHEDULED_REVIEW,
                 note="Quarterly review with the client.",
             )
+
+
+def load_sessions(practice: Practice, clinician: User, seed: int) -> None:
+    """Weeks of past sessions and next week's schedule for the demo clinician's clients."""
+    their_clients = practice.clients.filter(primary_clinician=clinician).order_by("record_number")
+    appointments.load_demo(clinician, list(their_clients), seed=seed, today=timezone.localdate())

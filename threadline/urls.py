@@ -23,6 +23,8 @@ urlpatterns = [
     path("clients/<int:client_id>/", clients.client_chart, name="client_chart"),
     path("clients/<int:client_id>/edit/", clients.client_edit, name="client_edit"),
     path("clients/<int:client_id>/plan/", include("threadline.plans.urls")),
+    path("clients/<int:client_id>/sessions/", include("threadline.appointments.client_urls")),
+    path("schedule/", include("threadline.appointments.urls")),
     path("supervision/", plan_views.cosign_queue, name="cosign_queue"),
     path("practice/", accounts.practice_settings, name="practice_settings"),
     path("practice/people/", accounts.people, name="people"),

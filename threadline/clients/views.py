@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from threadline import access
 from threadline.access import Action
+from threadline.appointments import services as appointment_services
 from threadline.clients import services
 from threadline.clients.forms import ClientForm
 from threadline.lib.http import Request
@@ -81,6 +82,7 @@ def client_chart(request: Request, client_id: int) -> HttpResponse:
     services.open_chart(request.user, client, clinical=clinical)
     care_team = client.care_team.order_by("full_name")
     plan = plan_services.chart_summary(client, timezone.localdate()) if clinical else {}
+    sessions = appointment_services.recent_for_chart(client) if clinical else []
     return render(
         request,
         "clients/chart.html",
@@ -89,6 +91,7 @@ def client_chart(request: Request, client_id: int) -> HttpResponse:
             "clinical": clinical,
             "care_team": care_team,
             "can_edit": access.can(request.user, Action.CLIENT_EDIT, client),
+            "sessions": sessions,
             **plan,
         },
     )
