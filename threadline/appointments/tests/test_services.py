@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -197,7 +198,10 @@ def test_the_form_offers_only_clinical_members_of_the_practice(
     form = _form(client_record, clinician=str(outsider.pk))
     assert not form.is_valid()
     assert list(form.errors) == ["clinician"]
-    offered = set(form.fields["clinician"].queryset)  # type: ignore[attr-defined]
+    field = form.fields["clinician"]
+    assert isinstance(field, forms.ModelChoiceField)
+    assert field.queryset is not None
+    offered = set(field.queryset)
     assert offered == {owner, colleague, supervisor}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.http import HttpResponse, HttpResponseBase
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -38,8 +39,9 @@ def account(client_record: Client) -> ClientAccount:
     return client_account(client_record)
 
 
-def page(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]
+def page(response: HttpResponseBase) -> str:
+    assert isinstance(response, HttpResponse)
+    return response.content.decode()
 
 
 # --- accepting an invitation ----------------------------------------------------------------
