@@ -32,6 +32,10 @@ KNOWN_VARIABLES = {
     "THREADLINE_SESSION_MAX_HOURS",
     "THREADLINE_HTTPS",
     "THREADLINE_LOG_LEVEL",
+    "THREADLINE_ASSIST_URL",
+    "THREADLINE_ASSIST_MODEL",
+    "THREADLINE_ASSIST_API_KEY",
+    "THREADLINE_ASSIST_TIMEOUT_SECONDS",
 }
 
 
@@ -164,6 +168,7 @@ INSTALLED_APPS = [
     "threadline.signatures",
     "threadline.portal",
     "threadline.appointments",
+    "threadline.notes",
 ]
 
 MIDDLEWARE = [
@@ -296,3 +301,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("THREADLINE_LOG_LEVEL", "WARNING").upper()},
 }
+
+# Wording suggestions for progress notes from an OpenAI-compatible endpoint (threadline.assist).
+# Off by default: nothing is sent anywhere unless THREADLINE_ASSIST_URL is set.
+ASSIST_URL = env_str("THREADLINE_ASSIST_URL")
+_assist_scheme, _, _assist_host = ASSIST_URL.partition("://")
+if ASSIST_URL and (_assist_scheme.lower() not in {"http", "https"} or not _assist_host.strip("/")):
+    raise _fail("THREADLINE_ASSIST_URL", "must be an http:// or https:// URL")
+ASSIST_MODEL = env_str("THREADLINE_ASSIST_MODEL")
+ASSIST_API_KEY = env_str("THREADLINE_ASSIST_API_KEY")
+ASSIST_TIMEOUT_SECONDS = env_int("THREADLINE_ASSIST_TIMEOUT_SECONDS", 20)

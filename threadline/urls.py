@@ -6,10 +6,12 @@ from threadline.accounts import views as accounts
 from threadline.accounts.forms import EmailLoginForm
 from threadline.audit import views as audit
 from threadline.clients import views as clients
+from threadline.notes import queue_views
 from threadline.plans import views as plan_views
 
 urlpatterns = [
     path("", accounts.home, name="home"),
+    path("queue/", queue_views.work_queue_page, name="work_queue"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -24,6 +26,7 @@ urlpatterns = [
     path("clients/<int:client_id>/edit/", clients.client_edit, name="client_edit"),
     path("clients/<int:client_id>/plan/", include("threadline.plans.urls")),
     path("clients/<int:client_id>/sessions/", include("threadline.appointments.client_urls")),
+    path("clients/<int:client_id>/notes/", include("threadline.notes.urls")),
     path("schedule/", include("threadline.appointments.urls")),
     path("supervision/", plan_views.cosign_queue, name="cosign_queue"),
     path("practice/", accounts.practice_settings, name="practice_settings"),

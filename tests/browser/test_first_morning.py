@@ -1,4 +1,4 @@
-"""Journey 1 and 2: a clinician signs in and opens a client's chart."""
+"""Journey 1 and 2: a clinician signs in to the work queue and opens a client's chart."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from threadline.conftest import PASSWORD, make_client, make_person
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_clinician_signs_in_and_opens_a_client_chart(live_server: LiveServer, page: Page) -> None:
+def test_a_clinician_signs_in_to_the_queue_and_opens_a_client_chart(
+    live_server: LiveServer, page: Page
+) -> None:
     practice = Practice.objects.create(name="Riverbend Counseling")
     clinician = make_person(practice, "alex@riverbend.test", Role.CLINICIAN, "LCSW")
     make_client(practice, clinician, "TL-00031", legal_first_name="Rowan", legal_last_name="Fictor")
@@ -21,6 +23,8 @@ def test_a_clinician_signs_in_and_opens_a_client_chart(live_server: LiveServer, 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
+    expect(page.get_by_role("heading", name="Notes owed")).to_be_visible()
+    page.get_by_role("link", name="Clients").first.click()
     expect(page.get_by_role("heading", name="My clients")).to_be_visible()
     page.get_by_role("link", name="Fictor, Rowan").click()
 

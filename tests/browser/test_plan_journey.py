@@ -70,6 +70,8 @@ def sign_in(page: Page, live_server: LiveServer, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Notes owed")).to_be_visible()  # the work queue
+    page.get_by_role("link", name="Clients").first.click()
     expect(page.get_by_role("heading", name="My clients")).to_be_visible()
 
 

@@ -21,9 +21,10 @@ def home(request: Request) -> HttpResponse:
     member = access.membership_of(request.user)
     if member is None and client_account_of(request.user) is not None:
         return redirect("portal_home")
-    if member is not None and not member.is_clinical:
-        return redirect("people")
-    return redirect("caseload")
+    if member is None:
+        return redirect("caseload")  # the caseload page explains that there is no practice
+    # Clinicians start from what they owe today; a practice admin sees the same as counts.
+    return redirect("work_queue")
 
 
 @login_required

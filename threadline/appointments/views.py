@@ -33,7 +33,7 @@ def _appointment(request: Request, client_id: int, appointment_id: int) -> Appoi
 def appointment_list(request: Request, client_id: int) -> HttpResponse:
     client = access.client_for(request.user, client_id, Action.CLINICAL_VIEW)
     appointments = list(
-        client.appointments.select_related("clinician").order_by("-scheduled_start", "-id")
+        client.appointments.select_related("clinician", "note").order_by("-scheduled_start", "-id")
     )
     services.list_viewed(request.user, appointments, client=client, view="client")
     return render(

@@ -8,7 +8,15 @@ from threadline.documents import values
 from threadline.documents.lines import Labels, Line
 from threadline.documents.textbase import HEADER_LABELS, TextBuilder, is_blank
 from threadline.rules.billing import Service
-from threadline.rules.facts import NoteFacts, NoteFormat, NoteSection, PlanReference, SignerRole
+from threadline.rules.facts import (
+    NoteFacts,
+    NoteFormat,
+    NoteSection,
+    ObjectiveProgress,
+    PlanReference,
+    ProgressRating,
+    SignerRole,
+)
 
 NOTE_LABELS = Labels(
     [
@@ -81,6 +89,12 @@ _FORMAT_OF = (
 )
 OBJECTIVE_ID = re.compile(r"\b\d{1,3}\.\d{1,3}\b|\b\d{1,3}[a-z]\b")
 _CITED = re.compile(r"\bobjective\s*#?\s*(\d{1,3}(?:\.\d{1,3})?[a-z]?)\b", re.IGNORECASE)
+# "1.1 (some progress)", "2.1 - no change", "1.2: met": the rating written beside an objective.
+_RATED = re.compile(
+    r"(\b\d{1,3}(?:\.\d{1,3})?[a-z]?)\s*(?:\(|[-\u2013:]\s*)\s*"
+    r"(worse|no change|some progress|significant progress|met)\b",
+    re.IGNORECASE,
+)
 _ENDS = re.compile(
     r"(?:through|until|expires?|review(?:ed)? (?:due|by)|valid to|ends?)\s*:?\s*", re.IGNORECASE
 )
@@ -125,6 +139,7 @@ class NoteBuilder(TextBuilder):
         self.new_patient = False
         self.em_minutes: int | None = None
         self.cited: list[str] = []
+        self.ratings: dict[str, ProgressRating] = {}
         self.plan: PlanReference | None = None
         self.risk = ""
         self.risk_flag = False
@@ -157,6 +172,8 @@ class NoteBuilder(TextBuilder):
             self.em_minutes = values.parse_int(value)
         elif key == "note.objectives":
             self.cited += OBJECTIVE_ID.findall(value) or re.findall(r"\b\d{1,3}\b", value)
+            for cited, rating in _RATED.findall(value):
+                self.ratings[cited] = ProgressRating(rating.lower().replace(" ", "_"))
         elif key == "note.plan":
             self.plan = plan_reference(value) if not is_blank(value) else None
             if self.plan is not None and self.plan.effective_date is None:
@@ -196,6 +213,11 @@ class NoteBuilder(TextBuilder):
             interactive_complexity=self.complexity,
             em_minutes=self.em_minutes,
             objectives_addressed=tuple(dict.fromkeys(cited)),
+            progress=tuple(
+                ObjectiveProgress(i, self.ratings[i])
+                for i in dict.fromkeys(cited)
+                if i in self.ratings
+            ),
             plan=self.plan,
             risk_flag=self.risk_flag,
             risk_assessment=self.risk,

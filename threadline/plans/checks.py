@@ -99,12 +99,16 @@ def to_facts(version: PlanVersion, *, prospective_signer: Any = None) -> PlanFac
 @dataclass(frozen=True)
 class Checked:
     findings: list[Finding]
+    # Codes that only a later signature clears; they never stop the author signing.
+    after_author: frozenset[str] = AFTER_AUTHOR
 
     @property
     def blocking(self) -> list[Finding]:
         """The errors that stop the author signing now."""
         return [
-            f for f in self.findings if f.severity is Severity.ERROR and f.code not in AFTER_AUTHOR
+            f
+            for f in self.findings
+            if f.severity is Severity.ERROR and f.code not in self.after_author
         ]
 
     @property

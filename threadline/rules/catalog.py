@@ -104,6 +104,11 @@ DISCHARGE = Source(
     date(2017, 7, 1),
 )
 READER = Source("Threadline document reader", READ_ON)
+CLONED_NOTES = Source(
+    "Medical-necessity reviews: notes copied forward nearly word for word from an earlier note "
+    "do not show the session's own service and are a red flag (mission-anchors.md §5.8, §6)",
+    READ_ON,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +223,7 @@ _NOTE = [
     RuleSpec("note.billing.time_refused", C.BILLING, ERR, BILLING_TIME),
     RuleSpec("note.billing.code_mismatch", C.BILLING, ERR, BILLING_TIME),
     RuleSpec("note.billing.code_suggestion", C.BILLING, INFO, BILLING_TIME),
+    RuleSpec("note.billing.code_overridden", C.BILLING, WARN, BILLING_TIME),
     RuleSpec("note.timeliness.documentation_late", C.TIMELINESS, WARN, CMS_TIMELINESS),
     RuleSpec("note.timeliness.documentation_overdue", C.TIMELINESS, ERR, CMS_TIMELINESS),
     RuleSpec("note.golden_thread.plan_missing", C.GOLDEN_THREAD, ERR, GOLDEN_THREAD),
@@ -227,6 +233,8 @@ _NOTE = [
     RuleSpec("note.golden_thread.plan_expired_medicare", C.GOLDEN_THREAD, OFF, NGS_PLAN),
     RuleSpec("note.golden_thread.no_objective_cited", C.GOLDEN_THREAD, ERR, GOLDEN_THREAD),
     RuleSpec("note.golden_thread.objective_not_in_plan", C.GOLDEN_THREAD, ERR, GOLDEN_THREAD),
+    RuleSpec("note.golden_thread.progress_not_rated", C.GOLDEN_THREAD, WARN, GOLDEN_THREAD),
+    RuleSpec("note.golden_thread.intervention_outside_plan", C.GOLDEN_THREAD, INFO, GOLDEN_THREAD),
     RuleSpec("note.focus.modality_not_named", C.CLINICAL_FOCUS, WARN, OIG_PSYCHOTHERAPY),
     RuleSpec("note.risk.not_documented", C.RISK, ERR, RISK),
     RuleSpec("note.format.content_missing", C.FORMAT, ERR, MAC_NOTE),
@@ -241,7 +249,12 @@ _INTAKE = [
     RuleSpec("intake.background.presenting_problem_missing", C.BACKGROUND, ERR, PLAN_CONTENTS),
     RuleSpec("intake.background.history_missing", C.BACKGROUND, ERR, PLAN_CONTENTS),
     RuleSpec("intake.background.mental_status_missing", C.BACKGROUND, ERR, PLAN_CONTENTS),
+    RuleSpec("intake.background.history_area_missing", C.BACKGROUND, WARN, PLAN_CONTENTS),
+    RuleSpec("intake.background.mental_status_domain_missing", C.BACKGROUND, ERR, PLAN_CONTENTS),
     RuleSpec("intake.risk.assessment_missing", C.RISK, ERR, RISK),
+    RuleSpec("intake.risk.question_unanswered", C.RISK, ERR, RISK),
+    RuleSpec("intake.risk.protective_factors_missing", C.RISK, WARN, RISK),
+    RuleSpec("intake.risk.safety_plan_missing", C.RISK, ERR, RISK),
     RuleSpec("intake.recommendation.missing", C.RECOMMENDATION, ERR, PLAN_CONTENTS),
     *_signature("intake"),
 ]
@@ -271,6 +284,18 @@ _FORMAT = [
     RuleSpec("format.label_unknown", C.FORMAT, INFO, READER),
 ]
 
+# The golden-thread report across a client's notes (thread.py)
+_THREAD = [
+    RuleSpec("thread.objective_never_addressed", C.GOLDEN_THREAD, ERR, GOLDEN_THREAD),
+    RuleSpec("thread.objective_not_recent", C.GOLDEN_THREAD, WARN, GOLDEN_THREAD),
+    RuleSpec("thread.note_cites_nothing", C.GOLDEN_THREAD, ERR, GOLDEN_THREAD),
+    RuleSpec("thread.session_without_note", C.GOLDEN_THREAD, WARN, CMS_TIMELINESS),
+    RuleSpec("thread.intervention_outside_plan", C.GOLDEN_THREAD, WARN, GOLDEN_THREAD),
+    RuleSpec("thread.notes_nearly_identical", C.GOLDEN_THREAD, WARN, CLONED_NOTES),
+    RuleSpec("thread.plan_expired_at_service", C.GOLDEN_THREAD, ERR, GOLDEN_THREAD),
+    RuleSpec("thread.no_plan_at_service", C.GOLDEN_THREAD, ERR, GOLDEN_THREAD),
+]
+
 CATALOG: dict[str, RuleSpec] = {
-    spec.code: spec for spec in (*_PLAN, *_SMART, *_NOTE, *_INTAKE, *_DISCHARGE, *_FORMAT)
+    spec.code: spec for spec in (*_PLAN, *_SMART, *_NOTE, *_INTAKE, *_DISCHARGE, *_FORMAT, *_THREAD)
 }

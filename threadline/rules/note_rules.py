@@ -100,6 +100,14 @@ def _check_billing(report: Report, note: NoteFacts) -> None:
             f"The documented {documented} supports {supports}.",
             "billed_codes",
         )
+    elif claimed != expected and note.billing_override_reason:
+        # The clinician chose another code on purpose; an auditor will still compare it.
+        report.add(
+            "note.billing.code_overridden",
+            f"Billed {' + '.join(claimed) or 'no time-based code'} where the documented "
+            f"{documented} supports {supports}, because: {note.billing_override_reason}",
+            "billed_codes",
+        )
     elif claimed != expected:
         report.add(
             "note.billing.code_mismatch",
@@ -233,6 +241,22 @@ def _check_objectives_cited(report: Report, note: NoteFacts) -> None:
             "objectives_addressed",
         )
         return
+    for index, cited in enumerate(note.objectives_addressed):
+        if note.rating_of(cited) is None:
+            report.add(
+                "note.golden_thread.progress_not_rated",
+                f"Rate the client's progress on objective {cited} this session (worse, no "
+                "change, some progress, significant progress, met).",
+                f"progress[{index}].rating",
+            )
+    for index, intervention in enumerate(note.interventions):
+        if not intervention.in_plan:
+            report.add(
+                "note.golden_thread.intervention_outside_plan",
+                f"“{intervention.description}” is not in the plan; if it continues, add it at "
+                "the next revision.",
+                f"interventions[{index}]",
+            )
     active = note.plan.objective_ids if note.plan is not None else ()
     if not active:
         return

@@ -36,11 +36,16 @@ from threadline.rules.facts.plan import (
     Recommendation,
 )
 from threadline.rules.facts.records import (
+    Answer,
     DischargeFacts,
     IntakeFacts,
     NoteFacts,
+    NoteIntervention,
     NoteSection,
     ObjectiveOutcome,
+    ObjectiveProgress,
+    ProgressRating,
+    RiskFacts,
 )
 from threadline.rules.jsonfields import JsonObject, SchemaError
 
@@ -69,6 +74,7 @@ __all__ = [
     "FACTS_BY_KIND",
     "SCHEMA_VERSION",
     "TELEHEALTH_PLACES",
+    "Answer",
     "Background",
     "ClientFacts",
     "ClinicianFacts",
@@ -84,13 +90,17 @@ __all__ = [
     "MeasureBinding",
     "NoteFacts",
     "NoteFormat",
+    "NoteIntervention",
     "NoteSection",
     "Objective",
     "ObjectiveOutcome",
+    "ObjectiveProgress",
     "PlanFacts",
     "PlanReference",
     "Problem",
+    "ProgressRating",
     "Recommendation",
+    "RiskFacts",
     "SchemaError",
     "SessionDetails",
     "SignatureFacts",

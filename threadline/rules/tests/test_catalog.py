@@ -13,6 +13,7 @@ from threadline.rules.tests import (
     test_plan_rules,
     test_session_rules,
     test_smart,
+    test_thread,
 )
 
 # Codes asserted by single tests rather than the tables below.
@@ -33,6 +34,10 @@ def _tested_codes() -> set[str]:
     found |= {f"discharge.session.{case[-1]}" for case in test_session_rules.IDENTITY_CASES}
     found |= {f"intake.{case[-1]}" for case in test_intake_discharge_rules.INTAKE_CASES}
     found |= {f"discharge.{case[-1]}" for case in test_intake_discharge_rules.DISCHARGE_CASES}
+    for structured in test_intake_discharge_rules.STRUCTURED_CASES:
+        found |= {f"intake.{code}" for code in structured[-1]}
+    for thread_case in test_thread.THREAD_CASES:
+        found |= thread_case[-1]
     for smart_case in test_smart.OBJECTIVE_CASES:
         found |= set(smart_case[-1])
     for reader_case in reader_tests.FORMAT_CASES:

@@ -10,8 +10,17 @@ from typing import Any
 import pytest
 
 from threadline.rules.compliance import check
-from threadline.rules.facts import Diagnosis, DiagnosisRank, ObjectiveOutcome, PlanReference
+from threadline.rules.facts import (
+    Answer,
+    Diagnosis,
+    DiagnosisRank,
+    NoteSection,
+    ObjectiveOutcome,
+    PlanReference,
+    RiskFacts,
+)
 from threadline.rules.findings import codes
+from threadline.rules.intake_rules import HISTORY_AREAS, MENTAL_STATUS_DOMAINS
 from threadline.rules.packs import PACK_NAMES, load_pack
 from threadline.rules.tests.factories import (
     CODES,
@@ -87,6 +96,87 @@ INTAKE_CASES: list[tuple[str, Edit, str]] = [
         "signature.dated_before_service",
     ),
 ]
+
+# A structured intake, as Threadline's own form writes it, complete and without risk.
+HISTORY = tuple(NoteSection(area, "Nothing of note reported.") for area in HISTORY_AREAS)
+EXAM = tuple(NoteSection(domain, "Observed and described.") for domain in MENTAL_STATUS_DOMAINS)
+NO_RISK = RiskFacts(
+    ideation=Answer.NO,
+    plan=Answer.NO,
+    intent=Answer.NO,
+    protective_factors="Close to a sister; plans for the summer",
+    level="low",
+)
+
+
+def structured(intake: Any) -> Any:
+    return replace(
+        intake,
+        history="",
+        mental_status="",
+        risk_assessment="",
+        history_areas=HISTORY,
+        mental_status_exam=EXAM,
+        risk=NO_RISK,
+    )
+
+
+STRUCTURED_CASES: list[tuple[str, Edit, set[str]]] = [
+    ("complete", lambda i: i, set()),
+    (
+        "a history area left empty",
+        lambda i: replace(i, history_areas=(*HISTORY[:2], NoteSection("family", ""))),
+        {"background.history_area_missing"},
+    ),
+    (
+        "a mental status domain left empty",
+        lambda i: replace(i, mental_status_exam=EXAM[1:]),
+        {"background.mental_status_domain_missing"},
+    ),
+    (
+        "the risk questions unanswered",
+        lambda i: replace(i, risk=replace(NO_RISK, plan=None)),
+        {"risk.question_unanswered"},
+    ),
+    (
+        "no protective factors",
+        lambda i: replace(i, risk=replace(NO_RISK, protective_factors="")),
+        {"risk.protective_factors_missing"},
+    ),
+    (
+        "ideation without a safety plan",
+        lambda i: replace(i, risk=replace(NO_RISK, ideation=Answer.YES)),
+        {"risk.safety_plan_missing"},
+    ),
+    (
+        "ideation with a safety plan",
+        lambda i: replace(
+            i, risk=replace(NO_RISK, ideation=Answer.YES, safety_plan="Steps agreed and written")
+        ),
+        set(),
+    ),
+    (
+        "moderate risk judged without a safety plan",
+        lambda i: replace(i, risk=replace(NO_RISK, level="Moderate")),
+        {"risk.safety_plan_missing"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [case[1:] for case in STRUCTURED_CASES],
+    ids=[c[0] for c in STRUCTURED_CASES],
+)
+def test_a_structured_intake_names_each_gap(edit: Edit, expected: set[str]) -> None:
+    intake = edit(structured(complete_intake()))
+    assert _codes(intake) == {f"intake.{code}" for code in expected}
+
+
+def test_a_structured_intake_reads_back_from_json() -> None:
+    intake = structured(complete_intake())
+    assert type(intake).from_dict(intake.to_dict()) == intake
+
 
 # (what changes, the edit, the code after "discharge.")
 DISCHARGE_CASES: list[tuple[str, Edit, str]] = [

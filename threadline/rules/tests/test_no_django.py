@@ -12,6 +12,8 @@ PURE_MODULES = [
     "threadline.rules.compliance",
     "threadline.rules.smart",
     "threadline.rules.packs",
+    "threadline.rules.measures",
+    "threadline.rules.thread",
     "threadline.documents",
     "threadline.commands.check",
 ]

@@ -13,8 +13,11 @@ from threadline.rules.billing import Service
 from threadline.rules.facts import (
     NoteFacts,
     NoteFormat,
+    NoteIntervention,
     NoteSection,
+    ObjectiveProgress,
     PlanReference,
+    ProgressRating,
     SignatureFacts,
     SignerRole,
     Telehealth,
@@ -184,9 +187,41 @@ NOTE_CASES: list[tuple[str, Edit, str, set[str]]] = [
     ),
     (
         "an objective the plan does not have",
-        lambda n: replace(n, objectives_addressed=("1.1", "3.1")),
+        lambda n: replace(
+            n,
+            objectives_addressed=("1.1", "3.1"),
+            progress=(*n.progress, ObjectiveProgress("3.1", ProgressRating.NO_CHANGE)),
+        ),
         "default",
         {"note.golden_thread.objective_not_in_plan"},
+    ),
+    (
+        "an objective cited without a progress rating",
+        lambda n: replace(n, progress=()),
+        "default",
+        {"note.golden_thread.progress_not_rated"},
+    ),
+    (
+        "an intervention outside the plan",
+        lambda n: replace(
+            n,
+            interventions=(
+                NoteIntervention("Cognitive restructuring"),
+                NoteIntervention("Guided imagery", in_plan=False),
+            ),
+        ),
+        "default",
+        {"note.golden_thread.intervention_outside_plan"},
+    ),
+    (
+        "a different code billed with the reason given",
+        lambda n: replace(
+            n,
+            billed_codes=("90832",),
+            billing_override_reason="The last 20 minutes were a family meeting billed apart.",
+        ),
+        "default",
+        {"note.billing.code_overridden"},
     ),
     (
         "no therapeutic method named",
