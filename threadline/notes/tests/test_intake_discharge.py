@@ -94,7 +94,7 @@ def test_start_treatment_plan_carries_the_intake_forward(client_: Client, clinic
     assert checks.check(note, prospective_signer=clinician).blocking == []
     response = http.post(reverse("intake_plan", args=[client_.pk, note.pk]))
     version = PlanVersion.objects.get(plan__client=client_)
-    assert response.url == reverse("plan_edit", args=[client_.pk, version.pk])
+    assert response["Location"] == reverse("plan_edit", args=[client_.pk, version.pk])
     assert version.content["diagnoses"][0]["code"] == "F41.1"
     assert version.content["diagnoses"][0]["rank"] == "primary"
     assert "losing my job" in version.content["background"]["presenting_problem"]
