@@ -15,6 +15,8 @@ from threadline.appointments import services as appointments
 from threadline.audit.services import record
 from threadline.clients import services as clients
 from threadline.lib.progress import progress
+from threadline.measures.demo import load_measures
+from threadline.notes.demo import load_notes
 from threadline.plans import services as plans
 from threadline.plans.models import RevisionReason
 from threadline.plans.samples import complete_plan
@@ -163,6 +165,8 @@ def load(n_clients: int = 12, seed: int = 7, show_progress: bool = False) -> Pra
         )
     load_plans(practice, users["clinician@demo.threadline.test"])
     load_sessions(practice, users["clinician@demo.threadline.test"], seed)
+    load_notes(practice, users["clinician@demo.threadline.test"], seed=seed)
+    load_measures(practice, users["clinician@demo.threadline.test"], seed=seed)
     record("demo.load", practice=practice, detail={"clients": n_clients})
     return practice
 
@@ -199,6 +203,16 @@ def load_plans(practice: Practice, clinician: User) -> None:
 
 
 def load_sessions(practice: Practice, clinician: User, seed: int) -> None:
-    """Weeks of past sessions and next week's schedule for the demo clinician's clients."""
+    """Weeks of past sessions and next week's schedule for the demo clinician's clients.
+
+    A client with a plan from `PLAN_STATES` was first seen (the intake) the week before the
+    plan was made, so each history starts where that client's care did."""
+    today = timezone.localdate()
     their_clients = practice.clients.filter(primary_clinician=clinician).order_by("record_number")
-    appointments.load_demo(clinician, list(their_clients), seed=seed, today=timezone.localdate())
+    for slot, client in enumerate(their_clients):
+        weeks = appointments.HISTORY_WEEKS
+        if slot < len(PLAN_STATES):
+            weeks = PLAN_STATES[slot][0] // 7 + 1
+        appointments.load_demo(
+            clinician, [client], seed=seed + slot, today=today, weeks=weeks, first_slot=slot
+        )

@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "threadline.portal",
     "threadline.appointments",
     "threadline.notes",
+    "threadline.measures",
 ]
 
 MIDDLEWARE = [

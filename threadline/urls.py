@@ -6,6 +6,7 @@ from threadline.accounts import views as accounts
 from threadline.accounts.forms import EmailLoginForm
 from threadline.audit import views as audit
 from threadline.clients import views as clients
+from threadline.measures import views as measure_views
 from threadline.notes import queue_views
 from threadline.plans import views as plan_views
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("clients/<int:client_id>/plan/", include("threadline.plans.urls")),
     path("clients/<int:client_id>/sessions/", include("threadline.appointments.client_urls")),
     path("clients/<int:client_id>/notes/", include("threadline.notes.urls")),
+    path("clients/<int:client_id>/measures/", include("threadline.measures.urls")),
     path("schedule/", include("threadline.appointments.urls")),
     path("supervision/", plan_views.cosign_queue, name="cosign_queue"),
     path("practice/", accounts.practice_settings, name="practice_settings"),
@@ -37,6 +39,7 @@ urlpatterns = [
         "practice/people/<int:membership_id>/active/", accounts.person_active, name="person_active"
     ),
     path("practice/audit/", audit.audit_log, name="audit_log"),
+    path("practice/outcomes/", measure_views.practice_outcomes_page, name="practice_outcomes"),
     path("diagnoses/", include("threadline.diagnoses.urls")),
     path("library/", include("threadline.library.urls")),
     path("portal/", include("threadline.portal.urls")),

@@ -126,34 +126,50 @@ def schedule_of(clinician: Any, first: date, days: int) -> list[Appointment]:
 
 
 DEMO_HOURS = (9, 10, 11, 13, 14, 15, 16)
-FIRST_WEEK = 7  # weeks before next week's Monday that the demo history starts
+# Past weeks of demo sessions, the intake first: about four months, enough for a plan review and
+# a long run of notes on the golden thread.
+HISTORY_WEEKS = 16
 
 
-def load_demo(clinician: Any, clients: list[Client], *, seed: int, today: date) -> int:
-    """Weekly sessions for each client: six past weeks (mostly attended) and next week's.
+def load_demo(
+    clinician: Any,
+    clients: list[Client],
+    *,
+    seed: int,
+    today: date,
+    weeks: int = HISTORY_WEEKS,
+    upcoming: bool = True,
+    first_slot: int = 0,
+) -> int:
+    """Weekly sessions for each client: `weeks` past weeks (the intake first, then mostly
+    attended) and, with `upcoming`, next week's. The current week is left empty, so every past
+    session has started whatever the day.
 
+    Each client keeps one weekly slot (weekday and hour) by its position in `clients`, counted
+    from `first_slot`, so a later call can add clients without double-booking the first ones.
     Synthetic and deterministic for a given seed and day.
     """
     rng = random.Random(seed)
     made = 0
     next_monday = today + timedelta(days=7 - today.weekday())
-    for index, client in enumerate(clients):
+    first_week = -(weeks + 1)  # relative to next week's Monday; -2 is last week
+    for index, client in enumerate(clients, start=first_slot):
         weekday = index % 5
         hour = DEMO_HOURS[index % len(DEMO_HOURS)]
         telehealth = rng.choice([Telehealth.IN_PERSON, Telehealth.IN_PERSON, Telehealth.VIDEO])
         place = Place.HOME if telehealth else Place.OFFICE
-        # Weeks before this one (so every past session has started) and next week.
-        for week in (*range(-FIRST_WEEK, -1), 0):
+        for week in (*range(first_week, -1), *((0,) if upcoming else ())):
             day = next_monday + timedelta(days=7 * week + weekday)
             start = timezone.make_aware(datetime.combine(day, time(hour)))
-            service = Service.INTAKE if week == -FIRST_WEEK else Service.PSYCHOTHERAPY
+            intake = week == first_week
+            service = Service.INTAKE if intake else Service.PSYCHOTHERAPY
             appointment = schedule(
                 clinician,
                 client,
                 {
                     "clinician": clinician,
                     "scheduled_start": start,
-                    "duration_minutes": 60 if week == -FIRST_WEEK else 53,
+                    "duration_minutes": 60 if intake else 53,
                     "service": service.value,
                     "place": place,
                     "telehealth": telehealth,
@@ -164,7 +180,7 @@ def load_demo(clinician: Any, clients: list[Client], *, seed: int, today: date) 
                 outcome = rng.choices(
                     [Status.ATTENDED, Status.NO_SHOW, Status.CANCELLED], weights=[8, 1, 1]
                 )[0]
-                if week == -FIRST_WEEK:
+                if intake:
                     outcome = Status.ATTENDED
                 set_status(clinician, appointment, outcome)
     return made

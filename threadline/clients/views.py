@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -12,6 +14,7 @@ from threadline.access import Action
 from threadline.appointments import services as appointment_services
 from threadline.clients import services
 from threadline.clients.forms import ClientForm
+from threadline.clients.models import Client
 from threadline.lib.http import Request
 from threadline.plans import services as plan_services
 
@@ -75,6 +78,19 @@ def client_edit(request: Request, client_id: int) -> HttpResponse:
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
+def measure_summary(client: Client) -> dict[str, Any]:
+    """The chart's measures card: open safety alerts first, then each instrument's latest."""
+    from threadline.measures.models import Administration, SafetyAlert, State
+
+    latest: dict[str, Administration] = {}
+    for given in client.administrations.filter(state=State.COMPLETE).order_by("answered_at"):
+        latest[given.instrument] = given
+    return {
+        "open_alerts": list(SafetyAlert.objects.filter(client=client, cleared_at__isnull=True)),
+        "latest_scores": list(latest.values()),
+    }
+
+
 @login_required
 def client_chart(request: Request, client_id: int) -> HttpResponse:
     client = access.client_for(request.user, client_id, Action.CLIENT_VIEW)
@@ -83,6 +99,7 @@ def client_chart(request: Request, client_id: int) -> HttpResponse:
     care_team = client.care_team.order_by("full_name")
     plan = plan_services.chart_summary(client, timezone.localdate()) if clinical else {}
     sessions = appointment_services.recent_for_chart(client) if clinical else []
+    measures = measure_summary(client) if clinical else {}
     return render(
         request,
         "clients/chart.html",
@@ -93,5 +110,6 @@ def client_chart(request: Request, client_id: int) -> HttpResponse:
             "can_edit": access.can(request.user, Action.CLIENT_EDIT, client),
             "sessions": sessions,
             **plan,
+            **measures,
         },
     )

@@ -139,14 +139,15 @@ def to_facts(note: Note, *, prospective_signer: Any = None, signing_at: Any = No
             timezone.localdate(author.signed_at),
             "clinician",
         )
-        document["signed_at"] = author.signed_at.isoformat()
+        # In the practice's zone: the rules compare it with the session's wall-clock stop time.
+        document["signed_at"] = timezone.localtime(author.signed_at).isoformat()
     elif prospective_signer is not None:
         who = signer_identity(prospective_signer)
         now = signing_at or timezone.now()
         document["signature"] = _signature(
             who.printed_name, who.credentials, timezone.localdate(now), "clinician"
         )
-        document["signed_at"] = now.isoformat()
+        document["signed_at"] = timezone.localtime(now).isoformat()
     supervisor = signatures.get(Meaning.SUPERVISOR)
     if supervisor is not None:
         document["cosignature"] = _signature(

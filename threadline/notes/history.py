@@ -137,14 +137,67 @@ def proposed_outcomes(client: Client, plan: PlanVersion | None) -> list[dict[str
         for item in note.content.get("objectives") or []:
             if item.get("rating"):
                 latest[item["objective_id"]] = item["rating"]
+    from threadline.measures.progress import bound_objectives
+
+    bound = {b.objective_id: b for b in bound_objectives(client, plan)}
     outcomes = []
     for objective in plan_objectives(plan):
         rating = latest.get(objective.id)
-        status = "met" if rating == ProgressRating.MET else ""
-        summary = f"Last rated: {rating.replace('_', ' ')}." if rating else ""
-        outcomes.append({"objective_id": objective.id, "status": status, "summary": summary})
+        measure = bound.get(objective.id)
+        met = rating == ProgressRating.MET or (measure is not None and measure.proposes_met)
+        parts = [f"Last rated: {rating.replace('_', ' ')}." if rating else ""]
+        if measure is not None and measure.latest is not None:
+            parts.append(
+                f"{measure.instrument.upper()} {measure.baseline} at baseline, "
+                f"{measure.latest} last (target {measure.target})."
+            )
+        outcomes.append(
+            {
+                "objective_id": objective.id,
+                "status": "met" if met else "",
+                "summary": " ".join(p for p in parts if p),
+            }
+        )
     return outcomes
+
+
+def first_and_last_scores(client: Client) -> list[dict[str, Any]]:
+    """Each instrument's first and last complete score in the episode, for the discharge."""
+    from threadline.measures.models import Administration, State
+
+    found: dict[str, dict[str, Any]] = {}
+    for given in Administration.objects.filter(client=client, state=State.COMPLETE).order_by(
+        "answered_at"
+    ):
+        day = given.answered_on.isoformat() if given.answered_on else None
+        row = found.setdefault(
+            given.instrument,
+            {"instrument": given.get_instrument_display(), "first": given.total, "first_on": day},
+        )
+        row.update(last=given.total, last_on=day)
+    return list(found.values())
 
 
 def headings(note_format: str | None) -> tuple[str, ...]:
     return SECTIONS[NoteFormat(note_format or NoteFormat.DAP)]
+
+
+def measures_given(client: Client, content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The questionnaires answered on the note's date of service, copied into the note so the
+    signed note keeps the scores it was written with."""
+    from threadline.measures.models import Administration, State
+
+    day = note_content.parse_day((content.get("session") or {}).get("date_of_service"))
+    if day is None:
+        return []
+    given = Administration.objects.filter(client=client).exclude(state=State.PENDING)
+    return [
+        {
+            "instrument": a.get_instrument_display(),
+            "total": a.total,
+            "band": a.band,
+            "complete": a.state == State.COMPLETE,
+        }
+        for a in given.order_by("answered_at")
+        if a.answered_on == day
+    ]

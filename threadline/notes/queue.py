@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -117,6 +117,8 @@ class WorkQueue:
     agreements: list[QueueItem]
     # None for someone who supervises no one by role; a list (maybe empty) for supervisors.
     cosignatures: list[QueueItem] | None = None
+    # Safety alerts first, then questionnaires due or overdue by each client's schedule.
+    measures: list[QueueItem] = field(default_factory=list)
 
     @property
     def late_notes(self) -> int:
@@ -145,6 +147,7 @@ class WorkQueue:
         yield from self.reviews
         yield from self.agreements
         yield from self.cosignatures or []
+        yield from self.measures
 
 
 @dataclass(frozen=True)
@@ -546,7 +549,46 @@ def work_queue(clinician: User, *, now: datetime) -> WorkQueue:
         cosignatures=(
             _cosignatures(clinician, practice_id, now) if member.role == Role.SUPERVISOR else None
         ),
+        measures=_measure_items(_caseload(clinician, practice_id), day),
     )
+
+
+def _measure_items(caseload: QuerySet[Client], day: date) -> list[QueueItem]:
+    """Open safety alerts (they stay until the same-day assessment is documented), then the
+    questionnaires the clients' schedules say are due."""
+    from threadline.measures.models import SafetyAlert
+    from threadline.measures.services import due_for_clients
+
+    clients = {c.pk: c for c in caseload.filter(status=ClientStatus.ACTIVE)}
+    items = [
+        QueueItem(
+            what=f"Safety alert: {alert.administration.get_instrument_display()}",
+            client=clients[alert.client_id],
+            url=reverse("measures_home", kwargs={"client_id": alert.client_id}),
+            ref=("client", alert.client_id),
+            urgency=Urgency.OVERDUE,
+            status="Assess safety and document it",
+            when=alert.raised_at,
+            action="Open",
+        )
+        for alert in SafetyAlert.objects.filter(
+            client_id__in=list(clients), cleared_at__isnull=True
+        ).select_related("administration")
+    ]
+    for client_id, found in due_for_clients(clients, today=day).items():
+        items += [
+            QueueItem(
+                what=due.schedule.get_instrument_display(),
+                client=clients[client_id],
+                url=reverse("measures_home", kwargs={"client_id": client_id}),
+                ref=("client", client_id),
+                urgency=Urgency.OVERDUE if due.overdue else Urgency.OK,
+                status=("Overdue: " if due.overdue else "Due: ") + due.reason,
+                action="Give it",
+            )
+            for due in found
+        ]
+    return items
 
 
 def practice_counts(practice: Practice, *, now: datetime) -> list[ClinicianCounts]:

@@ -31,6 +31,13 @@ class Section:
 def sections(queue: WorkQueue) -> list[Section]:
     shown = [
         Section(
+            "measures",
+            "Safety alerts and questionnaires due",
+            queue.measures,
+            "No safety alerts, and no questionnaire is due.",
+            "Raised",
+        ),
+        Section(
             "notes-owed",
             "Notes owed",
             queue.notes_owed,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 
 from threadline.accounts.models import ClinicianProfile
@@ -24,9 +24,9 @@ from threadline.plans.models import PlanVersion, VersionStatus
 from threadline.plans.services import DraftConflict, NotADraft
 from threadline.rules.billing import Service
 from threadline.rules.facts import NoteFormat
-from threadline.signatures.hashing import content_sha256
 from threadline.signatures.models import Meaning, Method
 from threadline.signatures.services import SigningRefused, sign
+from threadline.signatures.services import add_addendum as signed_addendum
 
 INTAKE_SERVICES = frozenset({Service.INTAKE.value, Service.INTAKE_MEDICAL.value})
 
@@ -135,6 +135,7 @@ def start_discharge(actor: Any, client: Client, *, today: date) -> Note:
     )
     plan = plan_in_force(client, None)
     body["outcomes"] = history.proposed_outcomes(client, plan)
+    body["measures"] = history.first_and_last_scores(client)
     note = Note.objects.create(
         client=client,
         kind=Kind.DISCHARGE,
@@ -163,6 +164,7 @@ def save_draft(actor: Any, note: Note, body: dict[str, Any], *, lock_version: in
         raise NotADraft
     if note.kind == Kind.PROGRESS:
         body = _with_suggested_code(body)
+        body["measures_given"] = history.measures_given(note.client, body)
 
     def write(expected: int) -> int:
         return Note.objects.filter(pk=note.pk, status=Status.DRAFT, lock_version=expected).update(
@@ -292,22 +294,10 @@ def add_addendum(
     note = Note.objects.select_for_update().select_related("client").get(pk=note.pk)
     if note.is_draft:
         raise SigningRefused("A draft is edited, not amended; addenda follow signing.")
-    text = text.strip()
-    if not text:
-        raise SigningRefused("Write the addendum before signing it.")
-    number = (note.addenda.aggregate(n=Max("number"))["n"] or 0) + 1
-    addendum = NoteAddendum.objects.create(
-        note=note,
-        number=number,
-        text=text,
-        parent_sha256=content_sha256(note.signable()),
-        author=actor,
-    )
-    sign(
-        addendum,
+    addendum: NoteAddendum = signed_addendum(
+        note,
+        text,
         signer=signer_identity(actor),
-        meaning=Meaning.AUTHOR,
-        method=Method.PASSWORD,
         now=timezone.now(),
         stepped_up_at=stepped_up_at,
         ip=ip,
@@ -319,7 +309,7 @@ def add_addendum(
         actor=actor,
         client=note.client,
         obj=addendum,
-        detail={"note": note.pk, "addendum": number},
+        detail={"note": note.pk, "addendum": addendum.number},
     )
     return addendum
 

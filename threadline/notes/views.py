@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -13,16 +14,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from threadline import access
 from threadline.access import Action
-from threadline.appointments.models import Appointment
+from threadline.appointments.models import SERVICE_CHOICES, Appointment
 from threadline.assist import wording
 from threadline.audit.services import record
 from threadline.lib.http import Request
+from threadline.measures.progress import bound_objectives
 from threadline.notes import checks, history, services
 from threadline.notes import content as note_content
 from threadline.notes.models import Kind, Note
 from threadline.plans.forms import EDITOR_CHOICES, AddendumForm, SignForm
 from threadline.plans.services import signature_views
-from threadline.rules.billing import Service
 from threadline.rules.intake_rules import HISTORY_AREAS, MENTAL_STATUS_DOMAINS
 from threadline.signatures.models import Meaning
 from threadline.signatures.services import ATTESTATIONS, SigningRefused
@@ -69,6 +70,7 @@ def _context(note: Note, body: dict[str, Any] | None = None, signer: Any = None)
             index = int(finding.field[9 : finding.field.index("]")])
             if index < len(cited):
                 progress_findings.setdefault(cited[index], []).append(finding)
+    bound = {b.objective_id: b for b in bound_objectives(note.client, note.plan_version)}
     offered = sorted({i for o in objectives for i in o.interventions})
     used = [i["description"] for i in content.get("interventions") or [] if i.get("in_plan", True)]
     billing = checks.suggested_billing(content) if note.kind == Kind.PROGRESS else None
@@ -84,6 +86,7 @@ def _context(note: Note, body: dict[str, Any] | None = None, signer: Any = None)
                 "objective": o,
                 "recorded": recorded.get(o.id),
                 "findings": progress_findings.get(o.id, []),
+                "measure": bound.get(o.id),
             }
             for o in objectives
         ],
@@ -102,7 +105,7 @@ def _context(note: Note, body: dict[str, Any] | None = None, signer: Any = None)
         "suggested_codes": checks.billed_lines(billing) if billing and not billing.refusal else [],
         "ratings": note_content.RATINGS,
         "formats": [(f.value, f.value.upper()) for f in note_content.FORMATS],
-        "services": [(s.value, s.value.replace("_", " ").capitalize()) for s in Service],
+        "services": SERVICE_CHOICES,
         "history_areas": HISTORY_AREAS,
         "mse_domains": MENTAL_STATUS_DOMAINS,
         "levels": [
@@ -213,12 +216,9 @@ def _lateness(note: Note) -> str:
     if note.signed_at is None or day is None or not stop:
         return ""
     try:
-        hour, minute = (int(part) for part in stop.split(":"))
+        ended = timezone.make_aware(datetime.combine(day, time.fromisoformat(stop)))
     except ValueError:
         return ""
-    ended = timezone.make_aware(
-        timezone.datetime(day.year, day.month, day.day, hour, minute)  # type: ignore[attr-defined]
-    )
     hours = (note.signed_at - ended).total_seconds() / 3600
     pack = checks.pack_for(note.client)
     if hours <= pack.documentation_warn_hours:
@@ -455,5 +455,9 @@ def intake_plan(request: Request, client_id: int, note_id: int) -> HttpResponse:
 def thread_report(request: Request, client_id: int) -> HttpResponse:
     client = access.client_for(request.user, client_id, Action.CLINICAL_VIEW)
     report = history.report(client, today=timezone.localdate())
+    bound = {
+        b.objective_id: b for b in bound_objectives(client, services.plan_in_force(client, None))
+    }
+    rows = [(o, bound.get(o.objective_id)) for o in report.objectives]
     record("note.thread.view", actor=request.user, client=client)
-    return render(request, "notes/thread.html", {"client": client, "report": report})
+    return render(request, "notes/thread.html", {"client": client, "report": report, "rows": rows})

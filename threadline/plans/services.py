@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 
 from threadline.accounts.models import ClinicianProfile
@@ -18,7 +18,6 @@ from threadline.plans import content as plan_content
 from threadline.plans.checks import check, review_due, signer_identity
 from threadline.plans.models import PlanAddendum, PlanVersion, TreatmentPlan, VersionStatus
 from threadline.rules.review import review_state
-from threadline.signatures.hashing import content_sha256
 from threadline.signatures.models import Meaning, Method, Signature
 from threadline.signatures.services import (
     SigningRefused,
@@ -26,6 +25,7 @@ from threadline.signatures.services import (
     sign,
     signatures_of,
 )
+from threadline.signatures.services import add_addendum as signed_addendum
 
 
 class DraftConflict(Exception):
@@ -330,22 +330,10 @@ def add_addendum(
     )
     if version.is_draft:
         raise SigningRefused("A draft is edited, not amended; addenda follow signing.")
-    text = text.strip()
-    if not text:
-        raise SigningRefused("Write the addendum before signing it.")
-    number = (version.addenda.aggregate(n=Max("number"))["n"] or 0) + 1
-    addendum = PlanAddendum.objects.create(
-        version=version,
-        number=number,
-        text=text,
-        parent_sha256=content_sha256(version.signable()),
-        author=actor,
-    )
-    sign(
-        addendum,
+    addendum: PlanAddendum = signed_addendum(
+        version,
+        text,
         signer=signer_identity(actor),
-        meaning=Meaning.AUTHOR,
-        method=Method.PASSWORD,
         now=timezone.now(),
         stepped_up_at=stepped_up_at,
         ip=ip,
@@ -357,7 +345,7 @@ def add_addendum(
         actor=actor,
         client=version.plan.client,
         obj=addendum,
-        detail={"version": version.number, "addendum": number},
+        detail={"version": version.number, "addendum": addendum.number},
     )
     return addendum
 

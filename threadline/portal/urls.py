@@ -1,6 +1,6 @@
 from django.urls import path
 
-from threadline.portal import views
+from threadline.portal import measures_views, views
 
 urlpatterns = [
     path("", views.home, name="portal_home"),
@@ -10,4 +10,10 @@ urlpatterns = [
     path("join/", views.join, name="portal_join"),
     path("invitation/<str:token>/", views.accept, name="portal_accept"),
     path("invite/<int:client_id>/", views.invite, name="portal_invite"),
+    path("questionnaire/<str:token>/", measures_views.questionnaire, name="portal_questionnaire"),
+    path(
+        "questionnaires/<int:administration_id>/",
+        measures_views.questionnaire_open,
+        name="portal_questionnaire_open",
+    ),
 ]

@@ -16,6 +16,7 @@ from threadline import access
 from threadline.access import Action
 from threadline.clients.models import Client
 from threadline.lib.http import Request
+from threadline.measures.models import Administration, State
 from threadline.plans.models import PlanVersion
 from threadline.plans.services import signed_version_in_force
 from threadline.portal import services, tokens
@@ -171,8 +172,15 @@ def home(request: Request) -> HttpResponse:
     account = require_client_account(request.user)
     version = signed_version_in_force(account.client)
     plan = services.client_plan(version) if version is not None else None
+    questionnaires = Administration.objects.filter(
+        client=account.client, state=State.PENDING, link_expires_at__gt=timezone.now()
+    ).order_by("link_expires_at", "pk")
     services.view_home(account)
-    return render(request, "portal/home.html", {"account": account, "plan": plan})
+    return render(
+        request,
+        "portal/home.html",
+        {"account": account, "plan": plan, "questionnaires": questionnaires},
+    )
 
 
 def _plan_page(

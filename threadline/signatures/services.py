@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
@@ -90,6 +90,8 @@ def sign(
         stepped_up_at is None or now - stepped_up_at > STEP_UP_WINDOW
     ):
         raise SigningRefused("Enter your password again to sign; it confirms it is you.")
+    # Stored and read back in UTC; the record HMAC must cover the same text both times.
+    now = now.astimezone(UTC)
     document_type = ContentType.objects.get_for_model(document)
     existing = Signature.objects.filter(document_type=document_type, document_id=document.pk)
     if existing.filter(meaning=meaning).exists():
@@ -155,3 +157,41 @@ def verify_all() -> Iterator[Broken]:
         problem = check_signature(signature, signature.document)
         if problem:
             yield Broken(signature, problem)
+
+
+def add_addendum(
+    document: Any,
+    text: str,
+    *,
+    signer: SignerIdentity,
+    now: datetime,
+    stepped_up_at: datetime | None,
+    ip: str | None = None,
+    user_agent: str = "",
+    client: Any = None,
+) -> Any:
+    """Append a signed addendum to a signed `document` (its `addenda` hold number, text, the
+    parent's SHA-256 and the author), which itself stays exactly as signed. The caller holds
+    a row lock on the document and has checked that it is signed."""
+    text = text.strip()
+    if not text:
+        raise SigningRefused("Write the addendum before signing it.")
+    number = (document.addenda.aggregate(n=models.Max("number"))["n"] or 0) + 1
+    addendum = document.addenda.create(
+        number=number,
+        text=text,
+        parent_sha256=hashing.content_sha256(document.signable()),
+        author=signer.user,
+    )
+    sign(
+        addendum,
+        signer=signer,
+        meaning=Meaning.AUTHOR,
+        method=Method.PASSWORD,
+        now=now,
+        stepped_up_at=stepped_up_at,
+        ip=ip,
+        user_agent=user_agent,
+        client=client,
+    )
+    return addendum

@@ -214,8 +214,28 @@ def test_the_demo_schedule_is_the_same_for_the_same_seed(
     Appointment.objects.all().delete()
     services.load_demo(owner, [client_record], seed=7, today=today)
     second = list(Appointment.objects.values_list("scheduled_start", "status", "telehealth"))
-    assert made == 7
+    assert made == services.HISTORY_WEEKS + 1  # the past weeks and next week's session
     assert first == second
     upcoming = Appointment.objects.filter(scheduled_start__gt=timezone.now())
     assert set(upcoming.values_list("status", flat=True)) == {"scheduled"}
     assert Appointment.objects.filter(status="attended").count() >= 1
+    sessions = list(Appointment.objects.order_by("scheduled_start"))
+    assert sessions[0].service == "intake" and sessions[0].status == "attended"
+    assert {s.service for s in sessions[1:]} == {"psychotherapy"}
+    days = [timezone.localdate(s.scheduled_start) for s in sessions]
+    assert days[-2] - days[0] == timedelta(weeks=services.HISTORY_WEEKS - 1)
+
+
+def test_a_demo_history_can_end_in_the_past_in_its_own_slot(
+    owner: User, client_record: Client
+) -> None:
+    ended = timezone.localdate() - timedelta(days=30)
+    made = services.load_demo(
+        owner, [client_record], seed=3, today=ended, weeks=10, upcoming=False, first_slot=5
+    )
+    assert made == 10
+    stored = Appointment.objects.values_list("scheduled_start", flat=True)
+    starts = [timezone.localtime(start) for start in stored]
+    assert max(starts).date() <= ended
+    assert {(s.weekday(), s.hour) for s in starts} == {(0, services.DEMO_HOURS[5])}
+    assert not Appointment.objects.filter(status="scheduled").exists()

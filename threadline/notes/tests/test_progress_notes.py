@@ -252,3 +252,26 @@ def test_a_session_more_than_a_week_ago_is_still_documentable(
         note.content["session"]["date_of_service"]
         == (timezone.localdate() - timedelta(days=9)).isoformat()
     )
+
+
+def test_the_measures_given_that_day_are_kept_in_the_note(
+    client_: Client, clinician: User, plan: PlanVersion
+) -> None:
+    from threadline.measures import services as measures
+
+    appointment = attended(client_)
+    measures.give_in_session(
+        clinician,
+        client_,
+        "gad7",
+        dict.fromkeys(range(1, 8), 2),
+        at=appointment.scheduled_start,
+    )
+    note = services.start_note(clinician, appointment)
+    signed_in(clinician).post(
+        reverse("note_view", args=[client_.pk, note.pk]), progress_form(note.content, _ids(plan))
+    )
+    note.refresh_from_db()
+    assert note.content["measures_given"] == [
+        {"instrument": "GAD-7", "total": 14, "band": "Moderate", "complete": True}
+    ]

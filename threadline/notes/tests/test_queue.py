@@ -492,11 +492,12 @@ def test_the_queue_takes_the_same_queries_whatever_the_caseload(
     assert large == small
     queue = _queue(owner)
     assert len(queue.notes_owed) == 13 * 3 and len(queue.reviews) == 13 * 2
-    # Today, notes owed, draft notes, draft plans, caseload, plans in force, agreements; a
-    # supervisor adds the supervised clients, plans and notes to co-sign.
-    with django_assert_max_num_queries(7):
-        _queue(owner)
+    # Today, notes owed, draft notes, draft plans, caseload, plans in force, agreements, and
+    # for measures the active clients, open alerts and schedules (two more when any schedule
+    # exists); a supervisor adds the supervised clients, plans and notes to co-sign.
     with django_assert_max_num_queries(10):
+        _queue(owner)
+    with django_assert_max_num_queries(13):
         _queue(supervisor)
     with django_assert_max_num_queries(8):
         practice_counts(practice, now=NOW)
@@ -590,3 +591,17 @@ def test_an_inactive_member_is_refused(practice: Practice, queue_url: str) -> No
     person.membership.is_active = False
     person.membership.save()
     assert signed_in(person).get(queue_url).status_code == 403
+
+
+def test_safety_alerts_and_questionnaires_due_are_on_the_queue(
+    owner: User, client_record: Client
+) -> None:
+    from threadline.measures import services as measures
+
+    assert _queue(owner).measures == []
+    measures.set_schedule(owner, client_record, "gad7", cadence="every_n_weeks", every=2)
+    measures.give_in_session(owner, client_record, "phq9", {9: 1})
+    items = _queue(owner).measures
+    assert [item.what for item in items] == ["Safety alert: PHQ-9", "GAD-7"]
+    assert items[0].urgency is Urgency.OVERDUE
+    assert items[1].status == "Due: GAD-7 has not been given yet."
