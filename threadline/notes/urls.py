@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:note_id>/sign/", views.note_sign, name="note_sign"),
     path("<int:note_id>/addendum/", views.note_addendum, name="note_addendum"),
     path("<int:note_id>/plan/", views.intake_plan, name="intake_plan"),
+    path("<int:note_id>/note.pdf", views.note_pdf, name="note_pdf"),
 ]

@@ -436,6 +436,19 @@ def note_addendum(request: Request, client_id: int, note_id: int) -> HttpRespons
 
 
 @login_required
+def note_pdf(request: Request, client_id: int, note_id: int) -> HttpResponse:
+    from threadline.exports.pdf import note_pdf as render
+
+    note = _note(request, client_id, note_id, Action.CLINICAL_VIEW)
+    data = render(note)
+    services.view_note(request.user, note, "pdf")
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"{note.kind}-{note.client.record_number}-{note.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 @require_POST
 def intake_plan(request: Request, client_id: int, note_id: int) -> HttpResponse:
     """ "Start treatment plan" from an intake: its diagnoses, problem and recommendation."""

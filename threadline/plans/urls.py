@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:version_id>/sign/", views.plan_sign, name="plan_sign"),
     path("<int:version_id>/addendum/", views.plan_addendum, name="plan_addendum"),
     path("<int:version_id>/plan.json", views.plan_json, name="plan_json"),
+    path("<int:version_id>/plan.pdf", views.plan_pdf, name="plan_pdf"),
 ]

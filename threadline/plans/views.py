@@ -252,6 +252,20 @@ def plan_json(request: Request, client_id: int, version_id: int) -> HttpResponse
 
 
 @login_required
+def plan_pdf(request: Request, client_id: int, version_id: int) -> HttpResponse:
+    """The version as a payer-ready PDF: identifiers and page numbers on every page."""
+    from threadline.exports.pdf import plan_pdf as render
+
+    version = _version(request, client_id, version_id, Action.CLINICAL_VIEW)
+    data = render(version)
+    services.view_version(request.user, version, "pdf")
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"plan-{version.plan.client.record_number}-v{version.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def plan_revise(request: Request, client_id: int, version_id: int) -> HttpResponse:
     version = _version(request, client_id, version_id, Action.CLINICAL_EDIT)

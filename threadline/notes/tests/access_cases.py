@@ -42,6 +42,6 @@ CASES = {
             clinical=True,
             build_url=_note_url(name),
         )
-        for name in ("note_view", "note_autosave", "note_sign", "note_addendum")
+        for name in ("note_view", "note_autosave", "note_sign", "note_addendum", "note_pdf")
     },
 }

@@ -35,6 +35,7 @@ CASES = {
             "plan_autosave",
             "plan_revise",
             "plan_json",
+            "plan_pdf",
             "plan_sign",
             "plan_library",
             "plan_addendum",
