@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
@@ -149,7 +150,7 @@ def measure_send(request: Request, client_id: int, instrument: str) -> HttpRespo
     client = access.client_for(request.user, client_id, Action.CLINICAL_EDIT)
     form = _instrument(instrument)
     issued = services.send_to_portal(request.user, client, instrument)
-    link = request.build_absolute_uri(f"/portal/questionnaire/{issued.token}/")
+    link = request.build_absolute_uri(reverse("portal_questionnaire", args=[issued.token]))
     messages.success(
         request,
         f"{form.name} is waiting in {client.display_name}'s portal until "

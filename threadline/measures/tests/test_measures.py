@@ -203,3 +203,16 @@ def test_the_outcomes_page_counts_episodes_without_naming_clients(
     (table,) = practice_outcomes(client_record.practice)
     mine = table.rows[0]
     assert (mine.episodes, mine.response, mine.remission, mine.reliable_improvement) == (1, 1, 1, 1)
+
+
+def test_sending_to_the_portal_shows_the_clients_link_once(
+    client_record: Client, owner: User
+) -> None:
+    response = signed_in(owner).post(
+        reverse("measure_send", args=[client_record.pk, "gad7"]), follow=True
+    )
+    page = response.content.decode()
+    link = page.split("Their own link, shown once: ")[1].split("<")[0].strip()
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert reverse("portal_questionnaire", args=[token]) in link
+    assert services.pending_for(client_record, token).instrument == "gad7"
