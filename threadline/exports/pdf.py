@@ -691,11 +691,9 @@ def _note_section(note: Note, *, charts: bool) -> Section:
         body += _discharge_fields(note)
     if charts:
         body += measures(note.client, through=day, plan=note.plan_version)
-    views = signature_views(note)  # type: ignore[arg-type]
+    views = signature_views(note)
     body += _signatures(views, draft=note.is_draft)
-    body += _addenda(
-        [(a, signature_views(a)) for a in note.addenda.select_related("author")]  # type: ignore[arg-type]
-    )
+    body += _addenda([(a, signature_views(a)) for a in note.addenda.select_related("author")])
     return Section(head, day, note.signed_at, body)
 
 
@@ -709,13 +707,13 @@ def measures(client: Client, *, through: date | None, plan: PlanVersion | None) 
     the measures page.
     """
     given = [
-        a
+        (a.instrument, Point(day, a.total))
         for a in Administration.objects.filter(client=client, state=State.COMPLETE).order_by(
             "answered_at", "id"
         )
         if a.total is not None
-        and a.answered_on is not None
-        and (through is None or a.answered_on <= through)
+        and (day := a.answered_on) is not None
+        and (through is None or day <= through)
     ]
     if not given:
         return []
@@ -730,7 +728,7 @@ def measures(client: Client, *, through: date | None, plan: PlanVersion | None) 
     )
     out: list[Any] = []
     for key, form in INSTRUMENTS.items():
-        points = tuple(Point(a.answered_on, a.total) for a in given if a.instrument == key)  # type: ignore[arg-type]
+        points = tuple(point for instrument, point in given if instrument == key)
         if not points:
             continue
         objective = bound.get(key)

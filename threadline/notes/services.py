@@ -181,7 +181,7 @@ def save_draft(actor: Any, note: Note, body: dict[str, Any], *, lock_version: in
         updated = write(note.lock_version)
         note.refresh_from_db()
     if not updated:
-        raise DraftConflict(note)  # type: ignore[arg-type]
+        raise DraftConflict(note)
     record(
         f"note.{note.kind}.save",
         actor=actor,

@@ -183,7 +183,7 @@ def note_view(request: Request, client_id: int, note_id: int) -> HttpResponse:
         services.view_note(request.user, note, "edit")
         return render(request, "notes/editor.html", _context(note))
     services.view_note(request.user, note)
-    signatures = signature_views(note)  # type: ignore[arg-type]
+    signatures = signature_views(note)
     meanings = {s.meaning for s in signatures}
     return render(
         request,
@@ -203,7 +203,7 @@ def note_view(request: Request, client_id: int, note_id: int) -> HttpResponse:
 
 def _addenda(note: Note) -> list[dict[str, Any]]:
     return [
-        {"addendum": a, "signatures": signature_views(a)}  # type: ignore[arg-type]
+        {"addendum": a, "signatures": signature_views(a)}
         for a in note.addenda.select_related("author")
     ]
 
@@ -251,7 +251,7 @@ def _save(request: Request, note: Note) -> HttpResponse:
         note = services.save_draft(request.user, note, body, lock_version=lock)
     except services.DraftConflict as conflict:
         theirs = conflict.current
-        context = _context(theirs, body)  # type: ignore[arg-type]
+        context = _context(theirs, body)
         context.update(conflict=True, theirs=theirs)
         messages.error(
             request,
@@ -405,7 +405,7 @@ def note_sign(request: Request, client_id: int, note_id: int) -> HttpResponse:
     return render(
         request,
         "notes/sign.html",
-        {**context, "form": form, "meaning": meaning, "signatures": signature_views(note)},  # type: ignore[arg-type]
+        {**context, "form": form, "meaning": meaning, "signatures": signature_views(note)},
     )
 
 

@@ -29,9 +29,10 @@ from threadline.signatures.services import add_addendum as signed_addendum
 
 
 class DraftConflict(Exception):
-    """Someone else saved this draft since the page was loaded."""
+    """Someone else saved this draft (a plan version or a note) since the page was loaded;
+    `current` is the draft as it now stands."""
 
-    def __init__(self, current: PlanVersion) -> None:
+    def __init__(self, current: Any) -> None:
         super().__init__("The draft was changed by someone else.")
         self.current = current
 
@@ -294,9 +295,10 @@ class SignatureView:
     problem: str
 
 
-def signature_views(version: PlanVersion) -> list[SignatureView]:
-    """The version's signatures as shown on screen and in print, each checked again."""
-    return _views_of(version)
+def signature_views(document: Any) -> list[SignatureView]:
+    """A signed document's signatures (a plan version, a note, an addendum) as shown on screen
+    and in print, each checked again."""
+    return _views_of(document)
 
 
 def _views_of(document: Any) -> list[SignatureView]:

@@ -304,6 +304,7 @@ def test_a_demo_clients_gad7_falls_to_meet_the_objective_bound_to_it(loaded: Loa
     client, bound = max(met, key=lambda found: len(scores_of(found[0])))
     scores = scores_of(client)
     assert len(scores) >= 6  # months of scores, every other session
-    assert scores[0] > bound.target >= scores[-1]  # type: ignore[operator]
+    assert bound.target is not None and scores[0] is not None and scores[-1] is not None
+    assert scores[0] > bound.target >= scores[-1]
     page = signed_in(loaded.clinician).get(reverse("measures_home", args=[client.pk]))
     assert "Target reached" in page.content.decode()

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from threadline.accounts.models import Role, User
+from threadline.accounts.models import Practice, Role, User
 from threadline.appointments import services as appointments
 from threadline.audit.models import AuditEvent
 from threadline.clients.models import Client
@@ -22,13 +22,13 @@ from threadline.signatures.services import signatures_of
 
 
 @pytest.fixture
-def clinician(practice: object) -> User:
-    return make_person(practice, "licensed@riverbend.test", Role.CLINICIAN, "LCSW")  # type: ignore[arg-type]
+def clinician(practice: Practice) -> User:
+    return make_person(practice, "licensed@riverbend.test", Role.CLINICIAN, "LCSW")
 
 
 @pytest.fixture
-def client_(practice: object, clinician: User) -> Client:
-    return make_client(practice, clinician, "TL-00100")  # type: ignore[arg-type]
+def client_(practice: Practice, clinician: User) -> Client:
+    return make_client(practice, clinician, "TL-00100")
 
 
 @pytest.fixture
