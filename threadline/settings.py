@@ -170,6 +170,13 @@ INSTALLED_APPS = [
     "threadline.appointments",
     "threadline.notes",
     "threadline.measures",
+    "threadline.privacy",
+    "threadline.api",
+    "threadline.reviews",
+    "threadline.psychotherapy_notes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +187,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "threadline.lib.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "threadline.accounts.middleware.SessionLimitsMiddleware",

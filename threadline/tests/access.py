@@ -29,6 +29,12 @@ class Case:
     # For routes below a client (a plan, a note): makes the object for the client in the test
     # and returns its URL. Without it the URL takes the client or membership id alone.
     build_url: Callable[[Client], str] | None = None
+    # A JSON API route (/api/v1): signed-out callers get 401 JSON, not a sign-in redirect. Its
+    # own tests live in threadline/api/tests; the page tests here skip it.
+    api: bool = False
+    # A route for readers outside the practice (insurance reviewers, collaborating clinicians)
+    # or for break-glass; threadline/reviews/tests checks them, the staff tests here skip them.
+    outside: bool = False
 
 
 def collected_cases() -> dict[str, Case]:

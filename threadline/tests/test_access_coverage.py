@@ -34,6 +34,11 @@ ACCESS_CASES: dict[str, Case] = {
     "cosign_queue": Case(supervisor_only=True),
     **collected_cases(),
 }
+# Staff pages and the portal, checked by the tests below; API and outside-reader routes have
+# their own tests beside their apps (see the `api` and `outside` flags).
+PAGE_CASES: dict[str, Case] = {
+    name: case for name, case in ACCESS_CASES.items() if not case.api and not case.outside
+}
 # The Django admin is for operators with is_staff; Django itself guards it.
 ADMIN_NAMESPACE = "admin"
 
@@ -69,7 +74,7 @@ def _call(http: HttpClient, case: Case, url: str) -> int:
     return (http.post(url) if case.method == "post" else http.get(url)).status_code
 
 
-@pytest.mark.parametrize("name", sorted(ACCESS_CASES))
+@pytest.mark.parametrize("name", sorted(PAGE_CASES))
 def test_signed_out_visitors_are_sent_to_sign_in(
     name: str, client_record: Client, colleague: User
 ) -> None:
@@ -84,7 +89,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n, c in ACCESS_CASES.items() if not c.public and not c.portal)
+    "name", sorted(n for n, c in PAGE_CASES.items() if not c.public and not c.portal)
 )
 def test_another_practice_sees_only_its_own(
     name: str, client_record: Client, colleague: User, outsider: User, outsider_admin: User
@@ -102,9 +107,7 @@ def test_another_practice_sees_only_its_own(
         assert status in {200, 302}
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n, c in ACCESS_CASES.items() if c.practice_admin_only)
-)
+@pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if c.practice_admin_only))
 def test_clinicians_get_403_on_practice_admin_pages(
     name: str, client_record: Client, colleague: User, owner: User
 ) -> None:
@@ -113,7 +116,7 @@ def test_clinicians_get_403_on_practice_admin_pages(
     assert _call(signed_in(owner), case, url) == 403
 
 
-@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if c.client_scoped))
+@pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if c.client_scoped))
 def test_a_colleague_outside_the_care_team_gets_404(
     name: str, client_record: Client, colleague: User
 ) -> None:
@@ -122,7 +125,7 @@ def test_a_colleague_outside_the_care_team_gets_404(
     assert _call(signed_in(colleague), case, url) == 404
 
 
-@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if c.client_scoped))
+@pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if c.client_scoped))
 def test_the_owning_clinician_may_open_client_pages(
     name: str, client_record: Client, owner: User
 ) -> None:
@@ -131,7 +134,7 @@ def test_the_owning_clinician_may_open_client_pages(
     assert _call(signed_in(owner), case, url) in {200, 302}
 
 
-@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if c.clinical))
+@pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if c.clinical))
 def test_a_practice_admin_gets_403_on_clinical_content(
     name: str, client_record: Client, admin: User
 ) -> None:
@@ -140,7 +143,7 @@ def test_a_practice_admin_gets_403_on_clinical_content(
     assert _call(signed_in(admin), case, url) == 403
 
 
-@pytest.mark.parametrize("name", sorted(n for n, c in ACCESS_CASES.items() if c.supervisor_only))
+@pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if c.supervisor_only))
 def test_supervisor_pages_are_403_to_others_and_open_to_supervisors(
     name: str, client_record: Client, owner: User, admin: User, supervisor: User
 ) -> None:
@@ -151,7 +154,7 @@ def test_supervisor_pages_are_403_to_others_and_open_to_supervisors(
     assert _call(signed_in(supervisor), case, url) == 200
 
 
-PORTAL_CASES = sorted(n for n, c in ACCESS_CASES.items() if c.portal)
+PORTAL_CASES = sorted(n for n, c in PAGE_CASES.items() if c.portal)
 
 
 @pytest.mark.parametrize("name", PORTAL_CASES)
@@ -191,7 +194,7 @@ def test_another_client_gets_404_on_portal_pages_of_a_plan(
 
 @pytest.mark.parametrize(
     "name",
-    sorted(n for n, c in ACCESS_CASES.items() if not c.public and not c.portal and n != "home"),
+    sorted(n for n, c in PAGE_CASES.items() if not c.public and not c.portal and n != "home"),
 )
 def test_a_client_account_is_refused_every_staff_page(
     name: str, client_record: Client, colleague: User

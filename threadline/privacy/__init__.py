@@ -1,0 +1,1 @@
+"""The client's privacy rights: disclosures and their accounting, record copies, amendments."""
