@@ -27,8 +27,9 @@ browser: $(STAMP) chromium
 	$(BIN)/pytest -m browser
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
+# The PDFs set text in DejaVu Sans and Chinese, Japanese and Korean in WenQuanYi Micro Hei.
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+	@{ command -v chromium && test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-wqy-microhei; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

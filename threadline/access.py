@@ -3,21 +3,29 @@
 Deny by default. Every view and API route asks here. A client the user may not see at all is a
 404 (so ids reveal nothing); a client they may see, with an action their role does not allow, is
 a 403. Both are audited as denied.
+
+Outside readers (insurance reviewers, collaborating clinicians) have no practice membership, so
+nothing here ever lets them in; what they read is decided by `threadline.reviews.policy`. A
+designated member's break-glass grant opens one client's record for reading, briefly, and every
+use of it is audited with a `break_glass` flag.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from threadline.accounts.models import Membership, Role
 from threadline.audit.models import Outcome
 from threadline.audit.services import record
 from threadline.clients.models import Client, ClientQuerySet
+from threadline.reviews.models import BreakGlassGrant
 
 
 class Action(StrEnum):
@@ -55,6 +63,9 @@ TREATING = frozenset(
 )
 SUPERVISING = frozenset({Action.CLIENT_VIEW, Action.CLINICAL_VIEW, Action.COSIGN})
 ADMINISTERING = frozenset({Action.CLIENT_VIEW, Action.CLIENT_EDIT})
+# Emergency access (ONC 170.315(d)(6)): a designated member reads a record outside their
+# caseload for a short while, with a reason. Reading only: nothing is written under it.
+BREAK_GLASS = frozenset({Action.CLIENT_VIEW, Action.CLINICAL_VIEW})
 
 
 def membership_of(user: Any) -> Membership | None:
@@ -82,17 +93,42 @@ def visible_clients(user: Any) -> ClientQuerySet:
     return in_practice.filter(treating).distinct()
 
 
-def client_actions(user: Any, client: Client) -> frozenset[Action]:
+def client_actions(user: Any, client: Client, *, now: datetime | None = None) -> frozenset[Action]:
+    return _client_access(user, client, now)[0]
+
+
+def _client_access(
+    user: Any, client: Client, now: datetime | None
+) -> tuple[frozenset[Action], int | None]:
+    """The actions allowed on this client, and the break-glass grant behind them if any."""
     member = membership_of(user)
     if member is None or member.practice_id != client.practice_id:
-        return frozenset()
+        return frozenset(), None
     if member.role == Role.PRACTICE_ADMIN:
-        return ADMINISTERING
+        return ADMINISTERING, None
     if client.primary_clinician_id == user.pk or client.care_team.filter(pk=user.pk).exists():
-        return TREATING
+        return TREATING, None
     if member.role == Role.SUPERVISOR and visible_clients(user).filter(pk=client.pk).exists():
-        return SUPERVISING
-    return frozenset()
+        return SUPERVISING, None
+    # Asked last, so the ordinary relationships cost no extra query; one query either way.
+    grant = _break_glass_grant(user, client, now or timezone.now())
+    return (BREAK_GLASS, grant) if grant is not None else (frozenset(), None)
+
+
+def _break_glass_grant(user: Any, client: Client, now: datetime) -> int | None:
+    """The id of this user's emergency access to this client open at `now`, if any."""
+    grant: int | None = (
+        BreakGlassGrant.objects.filter(
+            user=user,
+            client=client,
+            started_at__lte=now,
+            expires_at__gt=now,
+            ended_at__isnull=True,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return grant
 
 
 def can(user: Any, action: Action, obj: Any = None) -> bool:
@@ -127,14 +163,16 @@ def require(user: Any, action: Action) -> None:
         raise PermissionDenied
 
 
-def client_for(user: Any, client_id: int, action: Action) -> Client:
+def client_for(user: Any, client_id: int, action: Action, *, now: datetime | None = None) -> Client:
     """Load a client for an action, or raise 404 (not visible) or 403 (visible, not allowed)."""
     client = (
         Client.objects.select_related("practice", "payer", "primary_clinician")
         .filter(pk=client_id)
         .first()
     )
-    actions = client_actions(user, client) if client is not None else frozenset()
+    actions, grant = (
+        _client_access(user, client, now) if client is not None else (frozenset(), None)
+    )
     if client is None or not actions:
         record(
             f"access.{action}",
@@ -145,7 +183,18 @@ def client_for(user: Any, client_id: int, action: Action) -> Client:
             detail={"reason": "not visible"},
         )
         raise Http404("No such client.")
+    # Every use of emergency access is flagged, allowed or not, for the break-glass review.
+    flag = {"break_glass": True, "grant": grant, "action": str(action)} if grant else None
     if action not in actions:
-        record(f"access.{action}", actor=user, client=client, obj=client, outcome=Outcome.DENIED)
+        record(
+            f"access.{action}",
+            actor=user,
+            client=client,
+            obj=client,
+            outcome=Outcome.DENIED,
+            detail=flag,
+        )
         raise PermissionDenied
+    if flag is not None:
+        record("access.break_glass", actor=user, client=client, obj=client, detail=flag)
     return client

@@ -20,7 +20,7 @@ COMMANDS: dict[str, str] = {
     "icd": "search, show or load the ICD-10-CM code set",
     "audit": "verify the hash-chained audit log",
     "verify": "re-verify every signature hash and the audit chain",
-    "export": "one client's record as a FHIR R4B bundle or a PDF",
+    "export": "a client's or a whole practice's records (FHIR, PDF, SHA-256 manifest); verify",
     "manage": "pass through to Django's management commands",
 }
 

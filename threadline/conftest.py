@@ -8,7 +8,11 @@ from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from threadline.accounts.mfa import requires_mfa
 from threadline.accounts.models import (
     ClinicianProfile,
     Membership,
@@ -101,7 +105,37 @@ def client_record(practice: Practice, owner: User) -> Client:
     return make_client(practice, owner, "TL-00001")
 
 
+def authenticator(user: User) -> TOTPDevice:
+    """The person's confirmed authenticator app, set up here if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return device
+
+
+def current_code(user: User) -> str:
+    """A code the person's authenticator app would show now, that their device will accept.
+
+    Codes are single-use per 30-second step and tests sign faster than that, so a second code
+    in the same step comes from the next step (the device allows one step of clock drift);
+    past that, the device forgets its last step, as if the clock had moved on.
+    """
+    device = authenticator(user)
+    now_t = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    step = max(now_t, device.last_t + 1)
+    if step > now_t + device.tolerance:
+        device.last_t = now_t - 1
+        device.save(update_fields=["last_t"])
+        step = now_t
+    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+
+
 def signed_in(user: User) -> HttpClient:
+    """A test client signed in as `user`, past the second factor for those who need one."""
     http = HttpClient()
     http.force_login(user)
+    if requires_mfa(user):
+        session = http.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
     return http

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import press_sign_in
 from threadline.accounts.models import Practice, Role
 from threadline.conftest import PASSWORD, make_client, make_person
 
@@ -21,7 +22,7 @@ def test_a_clinician_signs_in_to_the_queue_and_opens_a_client_chart(
     page.goto(f"{live_server.url}/")
     page.get_by_label("Email").fill("alex@riverbend.test")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    press_sign_in(page, "alex@riverbend.test")
 
     expect(page.get_by_role("heading", name="Notes owed")).to_be_visible()
     page.get_by_role("link", name="Clients").first.click()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import press_sign_in, type_code
 from threadline.accounts.models import Practice, Role, User
 from threadline.clients.models import Client
 from threadline.conftest import PASSWORD, make_client, make_person
@@ -34,7 +35,7 @@ def sign_in(page: Page, live_server: LiveServer, email: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    press_sign_in(page, email)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -85,6 +86,7 @@ def sign_with_password(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("draft")
     expect_errors(page, 0)
     page.get_by_label("Password").fill(PASSWORD)
+    type_code(page, "alex@riverbend.test")
     page.get_by_label(AUTHOR_ATTESTATION).check()
     page.get_by_role("button", name="Sign", exact=True).click()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import press_sign_in
 from threadline.accounts.models import Practice, Role
 from threadline.conftest import PASSWORD, make_client, make_person
 from threadline.measures import services as measures
@@ -40,7 +41,7 @@ def sign_in(page: Page, url: str, email: str) -> None:
     page.goto(url)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    press_sign_in(page, email)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import press_sign_in, type_code
 from threadline.accounts.models import Practice, Role, User
 from threadline.clients.models import Client
 from threadline.conftest import PASSWORD, make_client, make_person
@@ -69,7 +70,7 @@ def sign_in(page: Page, live_server: LiveServer, email: str) -> None:
     page.goto(f"{live_server.url}/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    press_sign_in(page, email)
     expect(page.get_by_role("heading", name="Notes owed")).to_be_visible()  # the work queue
     page.get_by_role("link", name="Clients").first.click()
     expect(page.get_by_role("heading", name="My clients")).to_be_visible()
@@ -218,6 +219,7 @@ def test_a_clinician_builds_a_plan_from_the_library_and_the_findings_drop_to_non
     expect(page.get_by_text("(F41.1) Generalized anxiety disorder — primary")).to_be_visible()
     expect_errors(page, 0)  # here the signature about to be given is counted
     page.get_by_label("Password").fill(PASSWORD)
+    type_code(page, "alex@riverbend.test")
     page.get_by_label(AUTHOR_ATTESTATION).check()
     page.get_by_role("button", name="Sign version 1").click()
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import press_sign_in
 from threadline.accounts.models import Practice, Role
 from threadline.conftest import PASSWORD, make_client, make_person
 from threadline.portal import services
@@ -91,7 +92,7 @@ def test_the_client_accepts_the_invitation_and_signs_the_plan(
     staff_page.goto(f"{live_server.url}/")
     staff_page.get_by_label("Email").fill("alex@riverbend.test")
     staff_page.get_by_label("Password").fill(PASSWORD)
-    staff_page.get_by_role("button", name="Sign in").click()
+    press_sign_in(staff_page, "alex@riverbend.test")
     staff_page.goto(live_server.url + reverse("plan_version", args=[client.pk, version.pk]))
     signatures = staff_page.locator("section").filter(
         has=staff_page.get_by_role("heading", name="Signatures")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import press_sign_in, type_code
 from threadline.accounts.models import Practice, Role
 from threadline.conftest import PASSWORD, make_client, make_person
 from threadline.plans import services
@@ -41,7 +42,7 @@ def test_a_supervisor_co_signs_a_pre_licensed_clinicians_plan_from_the_queue(
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Email").fill("morgan@riverbend.test")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    press_sign_in(page, "morgan@riverbend.test")
 
     page.get_by_role("link", name="Co-signatures").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Waiting for your co-signature")
@@ -50,6 +51,7 @@ def test_a_supervisor_co_signs_a_pre_licensed_clinicians_plan_from_the_queue(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Co-sign version 1")
     page.get_by_label("Password").fill(PASSWORD)
+    type_code(page, "morgan@riverbend.test")
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Co-sign").click()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -9,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
 
 # Mirrors threadline.rules.packs.PACK_NAMES; the rules package owns the packs themselves.
 PAYER_PACKS = [
@@ -72,7 +74,8 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-otp ships no type information, so the stubs cannot see BackupCodeDevice.user's reverse.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """One account per person: HIPAA wants every action traced to an individual."""
 
     email = models.EmailField(unique=True)
@@ -177,3 +180,66 @@ class ClinicianProfile(models.Model):
     @property
     def signature_name(self) -> str:
         return f"{self.user.full_name}, {self.credentials}"
+
+
+class BackupCodeDevice(ThrottlingMixin, Device):
+    """Single-use backup codes for when the authenticator app is out of reach.
+
+    django-otp's own StaticDevice keeps its codes as plain text; these keep only a SHA-256
+    digest, so a copy of the database does not hand out second factors. A fast hash is enough
+    because every code is 60 random bits (`mfa.new_backup_code`), not a word a person chose.
+    """
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="backup_code_devices")
+
+    class Meta(Device.Meta):
+        verbose_name = "backup code set"
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        # One UPDATE marks the code used, so two requests racing with the same code cannot
+        # both succeed.
+        used = self.codes.filter(digest=backup_code_digest(str(token)), used_at=None).update(
+            used_at=timezone.now()
+        )
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return BACKUP_CODE_THROTTLE_FACTOR
+
+    @property
+    def remaining(self) -> int:
+        return self.codes.filter(used_at=None).count()
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="backup_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Backup code {self.pk} ({'used' if self.used_at else 'unused'})"
+
+
+# The delay after the n-th wrong backup code is factor * 2**(n-1) seconds, as for TOTP codes.
+BACKUP_CODE_THROTTLE_FACTOR = 1
+
+
+def normalise_backup_code(token: str) -> str:
+    """Codes are shown as `abcd-efgh-jkmn`; people type them with or without dashes or spaces."""
+    return "".join(character for character in token.lower() if character.isalnum())
+
+
+def backup_code_digest(token: str) -> str:
+    return hashlib.sha256(normalise_backup_code(token).encode()).hexdigest()

@@ -93,3 +93,24 @@ def set_active(actor: Any, membership: Membership, active: bool) -> Membership:
         obj=membership.user,
     )
     return membership
+
+
+@transaction.atomic
+def change_password(user: User, new_password: str) -> User:
+    """The caller has re-checked the current password and second factor."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record("auth.password.change", actor=user, obj=user)
+    return user
+
+
+@transaction.atomic
+def change_email(user: User, new_email: str) -> User:
+    """The sign-in address; the caller has re-checked the password and second factor."""
+    before = user.email
+    user.email = new_email.strip().lower()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["email"])
+    record("auth.email.change", actor=user, obj=user, detail={"from": before, "to": user.email})
+    return user

@@ -32,3 +32,7 @@ def print_logins() -> None:
     print("Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for person in PEOPLE:
         print(f"  {person.email:<34} {person.full_name} ({person.role.replace('_', ' ')})")
+    print(
+        "  Staff set up an authenticator app (scan the QR code) at their first sign-in, then enter "
+        "its 6-digit code each time."
+    )

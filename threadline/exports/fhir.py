@@ -9,13 +9,17 @@ every resource used here, so R4 servers accept the JSON). The mapping follows st
   problem goal and per objective;
 - an Encounter per attended session, a DocumentReference per signed note (its signed canonical
   JSON attached), a QuestionnaireResponse and an Observation per complete questionnaire;
+- a DocumentReference per signed addendum: a note's `relatesTo` its note ("appends"); a plan
+  version's names its CarePlan in `context.related`, since `relatesTo` may only target a
+  DocumentReference and a plan version is a CarePlan;
 - a Provenance per signature and a Consent per client agreement to a plan version.
 
 References: every entry's `fullUrl` is a `urn:uuid:` (a UUID5 of the practice and the resource's
 type and id), and every reference is that `urn:uuid:`, never a relative `Type/id`: a collection
 bundle has no server base a relative reference could resolve against (FHIR R4 §Bundle, resolving
-references). Resource ids are deterministic (`plan-<version pk>`), so exporting twice gives the
-same ids and the same fullUrls.
+references). Resource ids are deterministic (`plan-<version pk>`) and unique within the practice (a
+Condition's names its client), so exporting twice gives the same ids and the same fullUrls, and
+the bundles of one practice's clients can be merged without two resources sharing an id.
 
 `fhir.resources` checks structure only, not terminology bindings nor FHIRPath invariants
 (standards.md §1.10), so `check_bundle` checks those we rely on.
@@ -45,9 +49,9 @@ from threadline.icd import load_default
 from threadline.measures.models import Administration, State
 from threadline.measures.progress import key_of
 from threadline.notes.checks import plan_reference
-from threadline.notes.models import Kind, Note
+from threadline.notes.models import Kind, Note, NoteAddendum
 from threadline.notes.models import Status as NoteStatus
-from threadline.plans.models import PlanVersion, VersionStatus
+from threadline.plans.models import PlanAddendum, PlanVersion, VersionStatus
 from threadline.plans.services import signed_version_in_force
 from threadline.rules.billing import Service
 from threadline.rules.measures import INSTRUMENTS
@@ -119,6 +123,8 @@ NOTE_TYPES: dict[str, tuple[str, str]] = {
     Kind.PROGRESS: ("11506-3", "Progress note"),
     Kind.DISCHARGE: ("18842-5", "Discharge summary"),
 }
+# LOINC "Addendum Document": the type of every addendum, whatever it adds to.
+ADDENDUM_TYPE = ("55107-7", "Addendum Document")
 PATIENT_CONSENT = "59284-0"  # §1.8: Consent.category, LOINC "Patient consent" (display: verify)
 
 # HIPAA "psychotherapy notes" (45 CFR 164.501: a clinician's separate process notes) are kept out
@@ -298,6 +304,7 @@ class _Export:
         self.careplans: dict[int, str] = {}  # plan version pk -> CarePlan id
         self.encounters: dict[int, str] = {}  # appointment pk -> Encounter id
         self.documents: dict[int, str] = {}  # note pk -> DocumentReference id
+        self.addenda: list[tuple[PlanAddendum | NoteAddendum, str]] = []  # and their ids
 
     # --- references ---------------------------------------------------------------------------
 
@@ -342,6 +349,7 @@ class _Export:
         self.add_encounters(notes)
         for note in notes:
             self.add_document(note)
+        self.add_addenda(versions, notes)
         self.add_questionnaires()
         self.add_signatures(versions, notes)
         self.practitioner(self.client.primary_clinician)
@@ -465,7 +473,7 @@ class _Export:
             code = str(diagnosis.get("code") or "").strip()
             if not code or code in self.conditions:
                 continue
-            condition_id = f"condition-{code}"
+            condition_id = f"condition-{self.client.pk}-{code}"
             self.conditions[code] = condition_id
             coding = _coding(ICD10CM, code, diagnosis.get("description") or None)
             if diagnosis.get("release"):
@@ -836,6 +844,74 @@ class _Export:
             resource["context"] = context
         self.add(resource)
 
+    # --- addenda -----------------------------------------------------------------------------
+
+    def add_addenda(self, versions: list[PlanVersion], notes: list[Note]) -> None:
+        by_version = {v.pk: v for v in versions}
+        plan_addenda = PlanAddendum.objects.filter(version__in=versions).select_related("author")
+        for addendum in plan_addenda.order_by("version_id", "number"):
+            parent = f"treatment plan version {by_version[addendum.version_id].number}"
+            document = self._addendum(addendum, f"plan-addendum-{addendum.pk}", parent)
+            document["context"] = {
+                "related": [self.ref("CarePlan", self.careplans[addendum.version_id])]
+            }
+            self.add(document)
+        by_note = {n.pk: n for n in notes}
+        note_addenda = NoteAddendum.objects.filter(note__in=notes).select_related("author")
+        for note_addendum in note_addenda.order_by("note_id", "number"):
+            note = by_note[note_addendum.note_id]
+            parent = note.get_kind_display().lower()
+            document = self._addendum(note_addendum, f"note-addendum-{note_addendum.pk}", parent)
+            target = self.ref("DocumentReference", self.documents[note.pk])
+            document["relatesTo"] = [{"code": "appends", "target": target}]
+            if note.appointment_id is not None and note.appointment_id in self.encounters:
+                encounter = self.ref("Encounter", self.encounters[note.appointment_id])
+                document["context"] = {"encounter": [encounter]}
+            self.add(document)
+
+    def _addendum(
+        self, addendum: PlanAddendum | NoteAddendum, document_id: str, parent: str
+    ) -> Json:
+        """The addendum's own signed document; the one it adds to stays as it was signed."""
+        self.addenda.append((addendum, document_id))
+        signed = hashing.canonical_json(addendum.signable())
+        kind = "plan-addendum" if isinstance(addendum, PlanAddendum) else "note-addendum"
+        code, display = ADDENDUM_TYPE
+        title = f"Addendum {addendum.number} to the {parent}"
+        return {
+            "resourceType": "DocumentReference",
+            "id": document_id,
+            "meta": {"profile": [DOCUMENT_PROFILE]},
+            "masterIdentifier": {
+                "system": "urn:threadline:content-sha256",
+                "value": hashlib.sha256(signed).hexdigest(),
+            },
+            "identifier": [{"system": _system(self.practice, kind), "value": str(addendum.pk)}],
+            "status": "current",
+            "docStatus": "final",
+            "type": _concept(LOINC, code, display, text="Addendum"),
+            "category": [_concept(DOCUMENT_CATEGORY, "clinical-note", "Clinical Note")],
+            "subject": self.patient(),
+            "date": _instant(addendum.created_at),
+            "author": [self.practitioner(addendum.author)],
+            "authenticator": self.practitioner(addendum.author),
+            "custodian": self.organization(),
+            # The signed JSON names the SHA-256 of the content it adds to (`parent_sha256`).
+            "description": f"{title}, signed",
+            "content": [
+                {
+                    "attachment": {
+                        "contentType": "application/json",
+                        "data": base64.b64encode(signed).decode("ascii"),
+                        "hash": base64.b64encode(hashlib.sha1(signed).digest()).decode("ascii"),  # noqa: S324
+                        "size": len(signed),
+                        "title": f"{title} (signed canonical JSON)",
+                        "creation": _instant(addendum.created_at),
+                    }
+                }
+            ],
+        }
+
     # --- questionnaires -----------------------------------------------------------------------
 
     def add_questionnaires(self) -> None:
@@ -912,6 +988,7 @@ class _Export:
         signed: list[tuple[Model, str, str]] = [
             (v, "CarePlan", self.careplans[v.pk]) for v in versions
         ] + [(n, "DocumentReference", self.documents[n.pk]) for n in notes]
+        signed += [(a, "DocumentReference", document_id) for a, document_id in self.addenda]
         for document, target_type, target_id in signed:
             for signature in signatures_of(document):
                 self.add(self._provenance(signature, target_type, target_id))
@@ -1106,7 +1183,7 @@ def _check_loinc(entries: list[Json], by_url: dict[str, Json]) -> list[str]:
     problems = []
     forms = {form.loinc_panel: form for form in INSTRUMENTS.values()}
     totals = _instrument_total_names()
-    note_codes = {code for code, _ in NOTE_TYPES.values()}
+    note_codes = {code for code, _ in NOTE_TYPES.values()} | {ADDENDUM_TYPE[0]}
     for entry in entries:
         resource = entry["resource"]
         kind = resource["resourceType"]
@@ -1269,6 +1346,44 @@ def _check_provenance(entries: list[Json], by_url: dict[str, Json]) -> list[str]
     return problems
 
 
+def _check_addenda(entries: list[Json], by_url: dict[str, Json]) -> list[str]:
+    """An addendum names the document it adds to, and that document is in the bundle: read
+    alone, an addendum could be taken for the whole of what was signed."""
+    problems = []
+    for entry in entries:
+        resource = entry["resource"]
+        if resource["resourceType"] != "DocumentReference":
+            continue
+        name = _name(resource)
+        addendum = ADDENDUM_TYPE[0] in _codes(resource.get("type"), LOINC)
+        appends = [r for r in resource.get("relatesTo") or [] if r.get("code") == "appends"]
+        for relation in appends:
+            reference = str((relation.get("target") or {}).get("reference"))
+            found = by_url.get(reference)
+            if found is None:
+                problems.append(f"{name} appends to {reference}, which is not in the bundle.")
+            elif found["resourceType"] != "DocumentReference":
+                problems.append(
+                    f"{name} appends to a {found['resourceType']}, not a DocumentReference."
+                )
+        if appends and not addendum:
+            problems.append(f"{name} appends to a document but is not typed as an addendum.")
+        if not addendum or appends:
+            continue
+        related = [
+            str(r.get("reference")) for r in (resource.get("context") or {}).get("related") or []
+        ]
+        plans = [r for r in related if by_url.get(r, {}).get("resourceType") == "CarePlan"]
+        if not plans:
+            missing = [r for r in related if r not in by_url]
+            problems.append(
+                f"{name} adds to {', '.join(missing)}, which is not in the bundle."
+                if missing
+                else f"{name} is an addendum that names no document it adds to."
+            )
+    return problems
+
+
 def _check_psychotherapy_notes(entries: list[Json], by_url: dict[str, Json]) -> list[str]:
     """HIPAA psychotherapy notes never leave in an export (45 CFR 164.501; standards.md §5.7):
     no DocumentReference may be typed, titled or described as one."""
@@ -1301,6 +1416,7 @@ CHECKS: tuple[Check, ...] = (
     _check_careplans,
     _check_statuses,
     _check_provenance,
+    _check_addenda,
     _check_psychotherapy_notes,
 )
 

@@ -7,8 +7,8 @@ signer's name, credentials, meaning, time and the SHA-256 of what was signed: ne
 which OIG counted against a practice (§5.3, §5.5). Addenda follow their document, marked and
 signed, and the original stays as signed (§5.4). A draft says "DRAFT — not signed" on every page.
 
-Text is set in DejaVu Sans when the system has it (Debian's fonts-dejavu-core), so any name
-prints; otherwise in Helvetica, which cannot print names outside Latin-1, with a warning logged.
+Text is set in DejaVu Sans, with a CJK font for the characters DejaVu lacks (`fonts`), so a name
+in any script prints.
 
 These functions translate the record into pages; they decide nothing and write nothing. The
 caller checks access and records the export in the audit log.
@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
@@ -32,7 +29,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -48,6 +44,7 @@ from reportlab.platypus import (
 from threadline.accounts.models import ClinicianProfile
 from threadline.appointments.models import Status as SessionStatus
 from threadline.clients.models import Client
+from threadline.exports.fonts import fonts
 from threadline.measures.models import Administration, State
 from threadline.measures.progress import bound_objectives
 from threadline.notes import history
@@ -72,9 +69,6 @@ from threadline.rules.measures.chart import (
     describe,
 )
 
-log = logging.getLogger(__name__)
-
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 DRAFT_MARK = "DRAFT \N{EM DASH} not signed"
 DASH = "\N{EM DASH}"
 DOT = " \N{MIDDLE DOT} "
@@ -86,46 +80,7 @@ BOTTOM = 60.0  # the footer in the bottom one
 DRAFT_RED = colors.HexColor("#9b1c1c")
 
 
-# --- Fonts -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fonts:
-    regular: str
-    bold: str
-
-
-def load_fonts(folder: Path) -> Fonts:
-    """Register DejaVu Sans from `folder`, or fall back to Helvetica with a warning."""
-    regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-    if not (regular.is_file() and bold.is_file()):
-        log.warning(
-            "DejaVu Sans is not in %s (install fonts-dejavu-core); PDFs fall back to "
-            "Helvetica, which cannot print names outside Latin-1.",
-            folder,
-        )
-        return Fonts("Helvetica", "Helvetica-Bold")
-    oblique = folder / "DejaVuSans-Oblique.ttf"
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-    italic = "DejaVuSans"
-    if oblique.is_file():
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Oblique", str(oblique)))
-        italic = "DejaVuSans-Oblique"
-    pdfmetrics.registerFontFamily(
-        "DejaVuSans",
-        normal="DejaVuSans",
-        bold="DejaVuSans-Bold",
-        italic=italic,
-        boldItalic="DejaVuSans-Bold",
-    )
-    return Fonts("DejaVuSans", "DejaVuSans-Bold")
-
-
-@functools.cache
-def fonts() -> Fonts:
-    # Parsing a TrueType file takes longer than rendering a page: once per process.
-    return load_fonts(DEJAVU)
+# --- Styles ----------------------------------------------------------------------------------
 
 
 @functools.cache
@@ -218,6 +173,22 @@ class _RecordCanvas(Canvas):  # type: ignore[misc, unused-ignore]
         super().save()
 
 
+def _text(
+    c: Any, x: float, y: float, text: str, font: str, size: float, align: str = "left"
+) -> None:
+    """Draw one line in `font`, switching to the CJK fallback for the characters it lacks."""
+    f = fonts()
+    if align != "left":
+        width = f.width(text, font, size)
+        x -= width if align == "right" else width / 2
+    # One text object, so the line reads back as one line.
+    line = c.beginText(x, y)
+    for run_font, run in f.runs(text, font):
+        line.setFont(run_font, size)
+        line.textOut(run)
+    c.drawText(line)
+
+
 def _decorate(c: Any, number: int, total: int) -> None:
     f, who, head = fonts(), c.identity, c.head
     left, right = MARGIN, PAGE_WIDTH - MARGIN
@@ -234,22 +205,18 @@ def _decorate(c: Any, number: int, total: int) -> None:
         c.setFont(f.bold, 10)
         c.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 24, DRAFT_MARK)
     c.setFillColor(colors.HexColor(INK))
-    c.setFont(f.bold, 10.5)
-    c.drawString(left, PAGE_HEIGHT - 42, who.legal_name)
-    c.drawRightString(right, PAGE_HEIGHT - 42, head.title)
-    c.setFont(f.regular, 8.5)
+    _text(c, left, PAGE_HEIGHT - 42, who.legal_name, f.bold, 10.5)
+    _text(c, right, PAGE_HEIGHT - 42, head.title, f.bold, 10.5, "right")
     c.setFillColor(colors.HexColor(MUTED))
-    c.drawString(
-        left, PAGE_HEIGHT - 55, f"DOB {who.date_of_birth}{DOT}Record no. {who.record_number}"
-    )
-    c.drawRightString(right, PAGE_HEIGHT - 55, head.date_line)
+    identity = f"DOB {who.date_of_birth}{DOT}Record no. {who.record_number}"
+    _text(c, left, PAGE_HEIGHT - 55, identity, f.regular, 8.5)
+    _text(c, right, PAGE_HEIGHT - 55, head.date_line, f.regular, 8.5, "right")
     c.setStrokeColor(colors.HexColor(LINE))
     c.setLineWidth(0.75)
     c.line(left, PAGE_HEIGHT - 62, right, PAGE_HEIGHT - 62)
     c.line(left, 44, right, 44)
-    c.setFont(f.regular, 8)
-    c.drawString(left, 32, who.practice)
-    c.drawRightString(right, 32, f"Page {number} of {total}")
+    _text(c, left, 32, who.practice, f.regular, 8)
+    _text(c, right, 32, f"Page {number} of {total}", f.regular, 8, "right")
     c.restoreState()
 
 
@@ -302,7 +269,8 @@ def _render(identity: Identity, sections: Iterable[Section], title: str) -> byte
 
 
 def _markup(value: Any) -> str:
-    return escape(str(value)).replace("\n", "<br/>")
+    """Plain text as paragraph markup: escaped, line breaks kept, CJK in the fallback font."""
+    return fonts().markup(str(value))
 
 
 def _p(text: str, style: str = "body") -> Paragraph:

@@ -24,8 +24,8 @@ from threadline.plans.models import PlanVersion, VersionStatus
 from threadline.plans.services import DraftConflict, NotADraft
 from threadline.rules.billing import Service
 from threadline.rules.facts import NoteFormat
-from threadline.signatures.models import Meaning, Method
-from threadline.signatures.services import SigningRefused, sign
+from threadline.signatures.models import Meaning
+from threadline.signatures.services import SigningRefused, sign, step_up_method
 from threadline.signatures.services import add_addendum as signed_addendum
 
 INTAKE_SERVICES = frozenset({Service.INTAKE.value, Service.INTAKE_MEDICAL.value})
@@ -226,7 +226,7 @@ def sign_note(
         note,
         signer=signer_identity(actor),
         meaning=Meaning.AUTHOR,
-        method=Method.PASSWORD,
+        method=step_up_method(actor),
         now=now,
         stepped_up_at=stepped_up_at,
         ip=ip,
@@ -271,7 +271,7 @@ def cosign_note(
         note,
         signer=signer_identity(actor),
         meaning=Meaning.SUPERVISOR,
-        method=Method.PASSWORD,
+        method=step_up_method(actor),
         now=timezone.now(),
         stepped_up_at=stepped_up_at,
         ip=ip,

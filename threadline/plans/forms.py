@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from threadline.accounts.forms import ReauthForm
 from threadline.plans import content as plan_content
 from threadline.plans.models import RevisionReason
 
@@ -38,23 +39,16 @@ EDITOR_CHOICES = {
 }
 
 
-class PasswordAgainForm(forms.Form):
-    """Signing asks for the password again: it confirms that it is this person who signs."""
+class PasswordAgainForm(ReauthForm):
+    """Signing asks for the password again, and a current code from anyone with a second
+    factor: it confirms that it is this person who signs."""
 
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Your password again: it confirms that it is you who signs.",
     )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right. Nothing was signed.")
-        return password
+    purpose = "signing"
+    refused = "Nothing was signed."
 
 
 class SignForm(PasswordAgainForm):

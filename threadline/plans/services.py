@@ -24,6 +24,7 @@ from threadline.signatures.services import (
     check_signature,
     sign,
     signatures_of,
+    step_up_method,
 )
 from threadline.signatures.services import add_addendum as signed_addendum
 
@@ -238,7 +239,7 @@ def sign_version(
         version,
         signer=signer_identity(actor),
         meaning=Meaning.AUTHOR,
-        method=Method.PASSWORD,
+        method=step_up_method(actor),
         now=now,
         stepped_up_at=stepped_up_at,
         ip=ip,
@@ -275,7 +276,7 @@ def cosign_version(
         version,
         signer=signer_identity(actor),
         meaning=meaning,
-        method=Method.PASSWORD if meaning == Meaning.SUPERVISOR else Method.ATTESTATION,
+        method=step_up_method(actor) if meaning == Meaning.SUPERVISOR else Method.ATTESTATION,
         now=timezone.now(),
         stepped_up_at=stepped_up_at,
         ip=ip,

@@ -23,6 +23,7 @@ from threadline.portal import services, tokens
 from threadline.portal.access import require_client_account, version_for
 from threadline.portal.forms import AccountForm, AgreementForm, CodeForm
 from threadline.portal.services import InvitationRefused, NameMismatch, Refusal, Route
+from threadline.privacy.models import AmendmentRequest, RecordRequest
 from threadline.signatures.services import SigningRefused
 
 # The invitation this browser proved it holds (by link, or by code and date of birth).
@@ -179,7 +180,18 @@ def home(request: Request) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"account": account, "plan": plan, "questionnaires": questionnaires},
+        {
+            "account": account,
+            "plan": plan,
+            "questionnaires": questionnaires,
+            # The open requests under the client's privacy rights, each with its due date.
+            "open_record_requests": RecordRequest.objects.defer("pdf", "fhir").filter(
+                client=account.client, status="requested"
+            ),
+            "open_amendments": AmendmentRequest.objects.filter(
+                client=account.client, status="open"
+            ).select_related("plan_version", "note__appointment"),
+        },
     )
 
 
@@ -190,7 +202,15 @@ def _plan_page(
     return render(
         request,
         "portal/plan.html",
-        {"account": account, "plan": services.client_plan(version), "form": form},
+        {
+            "account": account,
+            "plan": services.client_plan(version),
+            "form": form,
+            # Signed additions (amendments the client asked for among them), and the client's
+            # requests about this version with their answers, shown with the plan they concern.
+            "addenda": version.addenda.all(),
+            "amendments": version.amendment_requests.all(),
+        },
     )
 
 
@@ -237,3 +257,18 @@ def print_plan(request: Request, version_id: int) -> HttpResponse:
     return render(
         request, "portal/print.html", {"account": account, "plan": services.client_plan(version)}
     )
+
+
+@login_required
+def plan_pdf(request: Request, version_id: int) -> HttpResponse:
+    """The version the client sees, as the same PDF the clinic keeps."""
+    from threadline.exports.pdf import plan_pdf as render_pdf
+
+    account = require_client_account(request.user)
+    version = version_for(account, version_id)
+    data = render_pdf(version)
+    services.view_plan(account, version, "pdf")
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"treatment-plan-v{version.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,3 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from threadline.psychotherapy_notes import views
+
+urlpatterns = [
+    path("", views.client_psychotherapy_notes, name="client_psychotherapy_notes"),
+    path("new/", views.psychotherapy_note_new, name="psychotherapy_note_new"),
+    path("<int:note_id>/", views.psychotherapy_note_view, name="psychotherapy_note_view"),
+    path("<int:note_id>/edit/", views.psychotherapy_note_edit, name="psychotherapy_note_edit"),
+    path(
+        "<int:note_id>/delete/", views.psychotherapy_note_delete, name="psychotherapy_note_delete"
+    ),
+]

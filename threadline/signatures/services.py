@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 
+from threadline.accounts import mfa
 from threadline.audit.services import record
 from threadline.signatures import hashing
 from threadline.signatures.models import Meaning, Method, Signature
@@ -71,6 +72,12 @@ def _fields(signature: Signature) -> dict[str, Any]:
         "attestation": signature.attestation,
         "content_sha256": signature.content_sha256,
     }
+
+
+def step_up_method(user: Any) -> Method:
+    """How a signer proved it was them just now: the password, and the authenticator's code for
+    anyone who has one (the signing forms refuse a missing or wrong code before any service)."""
+    return Method.PASSWORD_TOTP if mfa.has_device(user) else Method.PASSWORD
 
 
 def sign(
@@ -187,7 +194,7 @@ def add_addendum(
         addendum,
         signer=signer,
         meaning=Meaning.AUTHOR,
-        method=Method.PASSWORD,
+        method=step_up_method(signer.user),
         now=now,
         stepped_up_at=stepped_up_at,
         ip=ip,

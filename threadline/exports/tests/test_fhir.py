@@ -27,6 +27,7 @@ from threadline.clients.models import Client
 from threadline.conftest import make_client, make_person
 from threadline.exports.fhir import (
     ACT_CODE,
+    ADDENDUM_TYPE,
     CAREPLAN_CATEGORY,
     CAREPLAN_PROFILE,
     CONSENT_SCOPE,
@@ -41,10 +42,10 @@ from threadline.measures import services as measures
 from threadline.notes import checks
 from threadline.notes import services as notes
 from threadline.notes.content import progress_from_form
-from threadline.notes.models import Note
+from threadline.notes.models import Note, NoteAddendum
 from threadline.notes.tests.factories import attended, progress_form, signed_plan
 from threadline.plans import services as plans
-from threadline.plans.models import PlanVersion
+from threadline.plans.models import PlanAddendum, PlanVersion
 from threadline.plans.samples import complete_plan
 from threadline.portal import services as portal
 from threadline.portal.tests.factories import client_account
@@ -233,7 +234,7 @@ def test_a_careplan_per_signed_version(record: Record) -> None:
     assert set(careplans) == {f"plan-{record.first.pk}", f"plan-{record.second.pk}"}
     old, new = careplans[f"plan-{record.first.pk}"], careplans[f"plan-{record.second.pk}"]
     assert (old["status"], new["status"]) == ("revoked", "active")
-    condition_url = _url(data, "Condition", "condition-F41.1")
+    condition_url = _url(data, "Condition", f"condition-{record.client.pk}-F41.1")
     for careplan in (old, new):
         assert careplan["meta"]["profile"] == [CAREPLAN_PROFILE]
         assert _codes(careplan["category"][0], CAREPLAN_CATEGORY) == ["assess-plan"]
@@ -281,7 +282,7 @@ def test_encounters_carry_cpt_class_and_clock_times(record: Record) -> None:
         "code": "min",
     }
     assert office["diagnosis"][0]["condition"]["reference"] == _url(
-        data, "Condition", "condition-F41.1"
+        data, "Condition", f"condition-{record.client.pk}-F41.1"
     )
     video = _one(data, "Encounter", f"session-{record.video}")
     assert video["class"]["code"] == "VR"
@@ -504,6 +505,117 @@ def test_each_check_fires_on_a_broken_bundle(
     brake(data)
     broken = Bundle.model_validate(data)  # fhir.resources accepts every one of these
     problems = check_bundle(broken)
+    assert any(expected in problem for problem in problems), (name, problems)
+
+
+# --- addenda -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Addenda:
+    record: Record
+    plan: PlanAddendum
+    note: NoteAddendum
+
+
+@pytest.fixture
+def addenda(record: Record) -> Addenda:
+    plan = plans.add_addendum(
+        record.clinician, record.second, "Weekend sleep counts too.", stepped_up_at=timezone.now()
+    )
+    note = notes.add_addendum(
+        record.clinician,
+        record.note,
+        "Late entry: spoke with the school.",
+        stepped_up_at=timezone.now(),
+    )
+    return Addenda(record, plan, note)
+
+
+def test_addenda_are_signed_documents_that_point_at_what_they_add_to(addenda: Addenda) -> None:
+    record = addenda.record
+    bundle = client_bundle(record.client)
+    assert check_bundle(Bundle.model_validate(json.loads(bundle.model_dump_json()))) == []
+    data = _data(bundle)
+    note_addendum = _one(data, "DocumentReference", f"note-addendum-{addenda.note.pk}")
+    assert _codes(note_addendum["type"], LOINC) == [ADDENDUM_TYPE[0]]
+    assert note_addendum["relatesTo"] == [
+        {
+            "code": "appends",
+            "target": {"reference": _url(data, "DocumentReference", f"note-{record.note.pk}")},
+        }
+    ]
+    raw = base64.b64decode(note_addendum["content"][0]["attachment"]["data"])
+    assert json.loads(raw) == addenda.note.signable()
+    (note_signature,) = signatures_of(addenda.note)
+    assert note_addendum["masterIdentifier"]["value"] == note_signature.content_sha256
+    plan_addendum = _one(data, "DocumentReference", f"plan-addendum-{addenda.plan.pk}")
+    assert "relatesTo" not in plan_addendum  # relatesTo may only target a DocumentReference
+    assert plan_addendum["context"]["related"] == [
+        {"reference": _url(data, "CarePlan", f"plan-{record.second.pk}")}
+    ]
+    provenance = {p["id"]: p for p in _resources(data, "Provenance")}
+    for addendum, document_id in (
+        (addenda.plan, f"plan-addendum-{addenda.plan.pk}"),
+        (addenda.note, f"note-addendum-{addenda.note.pk}"),
+    ):
+        (signature,) = signatures_of(addendum)
+        signed = provenance[f"signature-{signature.pk}"]
+        assert signed["target"] == [{"reference": _url(data, "DocumentReference", document_id)}]
+        assert base64.b64decode(signed["signature"][0]["data"]).hex() == signature.content_sha256
+
+
+def _note_addendum(data: Json) -> Json:
+    return next(d for d in _resources(data, "DocumentReference") if d.get("relatesTo"))
+
+
+def _plan_addendum(data: Json) -> Json:
+    return next(d for d in _resources(data, "DocumentReference") if d["id"].startswith("plan-ad"))
+
+
+def _note_left_out(data: Json) -> None:
+    target = _note_addendum(data)["relatesTo"][0]["target"]["reference"]
+    data["entry"] = [e for e in data["entry"] if e["fullUrl"] != target]
+
+
+def _appends_to_a_careplan(data: Json) -> None:
+    careplan = _first(data, "CarePlan")
+    url = next(e["fullUrl"] for e in data["entry"] if e["resource"] is careplan)
+    _note_addendum(data)["relatesTo"][0]["target"]["reference"] = url
+
+
+def _plan_left_out(data: Json) -> None:
+    _plan_addendum(data)["context"]["related"][0]["reference"] = (
+        "urn:uuid:00000000-0000-4000-8000-000000000002"
+    )
+
+
+def _addendum_of_nothing(data: Json) -> None:
+    del _plan_addendum(data)["context"]
+
+
+def _appends_untyped(data: Json) -> None:
+    _note_addendum(data)["type"]["coding"][0]["code"] = "11506-3"
+
+
+ADDENDUM_BREAKS: list[tuple[str, Callable[[Json], None], str]] = [
+    ("note addendum without its note", _note_left_out, "which is not in the bundle"),
+    ("note addendum appending to a plan", _appends_to_a_careplan, "not a DocumentReference"),
+    ("plan addendum without its plan", _plan_left_out, "which is not in the bundle"),
+    ("addendum to nothing", _addendum_of_nothing, "names no document it adds to"),
+    ("appends without the addendum type", _appends_untyped, "not typed as an addendum"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "brake", "expected"), ADDENDUM_BREAKS, ids=[b[0] for b in ADDENDUM_BREAKS]
+)
+def test_each_addendum_check_fires_on_a_broken_bundle(
+    addenda: Addenda, name: str, brake: Callable[[Json], None], expected: str
+) -> None:
+    data = copy.deepcopy(_data(client_bundle(addenda.record.client)))
+    brake(data)
+    problems = check_bundle(Bundle.model_validate(data))
     assert any(expected in problem for problem in problems), (name, problems)
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -17,7 +19,7 @@ from pypdf import PdfReader
 from threadline.accounts.models import Role, User
 from threadline.clients.models import Client
 from threadline.conftest import make_client, make_person, signed_in
-from threadline.exports import pdf
+from threadline.exports import fonts, pdf
 from threadline.measures import services as measures
 from threadline.notes import checks
 from threadline.notes import services as notes
@@ -200,10 +202,76 @@ def test_names_in_any_script_come_back_from_the_text(
     assert f"{first} {last}" in texts[0]
 
 
+CJK_NAMES = [("花子", "山田"), ("민준", "김"), ("静", "陈"), ("ひなた", "佐藤")]
+
+
+@pytest.mark.parametrize(("first", "last"), CJK_NAMES)
+def test_names_in_chinese_japanese_and_korean_come_back_from_every_page(
+    practice: object, owner: User, first: str, last: str
+) -> None:
+    client = make_client(
+        practice,  # type: ignore[arg-type]
+        owner,
+        "TL-00300",
+        legal_first_name=first,
+        legal_last_name=last,
+    )
+    plan = signed_plan(client)
+    text = f"Prefers to be called {first} {last}."
+    plans.add_addendum(owner, plan, text, stepped_up_at=timezone.now())
+    texts = pages(pdf.plan_pdf(plan))
+    assert_on_every_page(texts, client)  # the header, drawn on the canvas
+    assert f"{first} {last}" in texts[0]
+    assert text in " ".join(texts)  # the addendum, set as a paragraph
+
+
+@pytest.fixture
+def without_cjk_file() -> Iterator[None]:
+    """The fonts as on a machine without fonts-wqy-microhei, for the length of one test."""
+    fonts.fonts.cache_clear()
+    pdf._styles.cache_clear()
+    with mock.patch.object(fonts, "CJK_FILES", ()):
+        yield
+    fonts.fonts.cache_clear()
+    pdf._styles.cache_clear()
+
+
+@pytest.mark.parametrize(("first", "last"), CJK_NAMES)
+def test_without_a_cjk_font_file_names_print_in_reportlabs_cid_fonts(
+    practice: object, owner: User, first: str, last: str, without_cjk_file: None
+) -> None:
+    loaded = fonts.fonts()
+    assert [f.name for f in loaded.fallbacks] == [fonts.CID_HANGUL, fonts.CID_KANA, fonts.CID_HAN]
+    client = make_client(
+        practice,  # type: ignore[arg-type]
+        owner,
+        "TL-00300",
+        legal_first_name=first,
+        legal_last_name=last,
+    )
+    texts = pages(pdf.plan_pdf(signed_plan(client)))
+    assert_on_every_page(texts, client)
+
+
+def test_each_character_falls_back_only_when_dejavu_lacks_it() -> None:
+    loaded = fonts.fonts()
+    assert loaded.runs("Avery Testwell", loaded.bold) == [(loaded.bold, "Avery Testwell")]
+    cjk = loaded.fallbacks[0].name
+    assert loaded.runs("Zoë 山田 Ann", loaded.regular) == [
+        (loaded.regular, "Zoë "),
+        (cjk, "山田 "),
+        (loaded.regular, "Ann"),
+    ]
+    assert loaded.runs("山田 花子", loaded.bold) == [(cjk, "山田 花子")]
+    assert loaded.markup("a<b 陈\nc") == f'a&lt;b <font face="{cjk}">陈</font><br/>c'
+
+
 def test_without_dejavu_the_pdf_falls_back_to_helvetica_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="threadline.exports.pdf"):
-        fonts = pdf.load_fonts(tmp_path)
-    assert fonts == pdf.Fonts("Helvetica", "Helvetica-Bold")
+        loaded = fonts.load_fonts(tmp_path, cjk=[])
+    assert loaded == fonts.Fonts("Helvetica", "Helvetica-Bold")
     assert "fonts-dejavu-core" in caplog.text
+    assert "fonts-wqy-microhei" in caplog.text
+    assert [r[0] for r in loaded.runs("Zoë 김", loaded.regular)] == ["Helvetica", fonts.CID_HANGUL]

@@ -13,7 +13,7 @@ from threadline.accounts.models import Role, User
 from threadline.assist import wording
 from threadline.audit.models import AuditEvent
 from threadline.clients.models import Client
-from threadline.conftest import PASSWORD, make_client, make_person, signed_in
+from threadline.conftest import PASSWORD, current_code, make_client, make_person, signed_in
 from threadline.notes import checks, services
 from threadline.notes.models import Note
 from threadline.notes.tests.factories import attended, progress_form, signed_plan
@@ -133,7 +133,12 @@ def test_a_signed_discharge_summary_closes_the_episode(client_: Client, clinicia
     http.post(reverse("note_view", args=[client_.pk, discharge.pk]), form)
     response = http.post(
         reverse("note_sign", args=[client_.pk, discharge.pk]),
-        {"password": PASSWORD, "attest": "on", "lock_version": discharge.lock_version + 1},
+        {
+            "password": PASSWORD,
+            "code": current_code(clinician),
+            "attest": "on",
+            "lock_version": discharge.lock_version + 1,
+        },
     )
     assert response.status_code == 302, response.content.decode()
     client_.refresh_from_db()

@@ -13,7 +13,7 @@ from threadline.accounts.models import Practice, Role, User
 from threadline.appointments import services as appointments
 from threadline.audit.models import AuditEvent
 from threadline.clients.models import Client
-from threadline.conftest import PASSWORD, make_client, make_person, signed_in
+from threadline.conftest import PASSWORD, current_code, make_client, make_person, signed_in
 from threadline.notes import checks, services
 from threadline.notes.models import Note
 from threadline.notes.tests.factories import attended, progress_form, signed_plan
@@ -101,7 +101,12 @@ def test_write_and_sign_a_dap_note_citing_two_objectives(
     assert "Suggested code" not in page or "90834" in page
     response = http.post(
         reverse("note_sign", args=[client_.pk, note.pk]),
-        {"password": PASSWORD, "attest": "on", "lock_version": note.lock_version},
+        {
+            "password": PASSWORD,
+            "code": current_code(clinician),
+            "attest": "on",
+            "lock_version": note.lock_version,
+        },
     )
     assert response.status_code == 302, response.content.decode()
     note.refresh_from_db()
@@ -186,6 +191,7 @@ def test_an_addendum_follows_the_signature_and_leaves_the_note_as_signed(
         {
             "text": "Client called the next day: the thought record is going well.",
             "password": PASSWORD,
+            "code": current_code(clinician),
         },
     )
     assert response.status_code == 302

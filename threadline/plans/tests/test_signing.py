@@ -11,7 +11,7 @@ from threadline.accounts.models import User
 from threadline.audit.models import AuditEvent
 from threadline.cli import main
 from threadline.clients.models import Client
-from threadline.conftest import PASSWORD, signed_in
+from threadline.conftest import PASSWORD, current_code, signed_in
 from threadline.plans import checks, services
 from threadline.plans.models import FrozenContentError, PlanVersion
 from threadline.plans.samples import complete_plan
@@ -36,7 +36,9 @@ def test_signing_freezes_the_version_and_binds_the_hash(
     draft: PlanVersion, owner: User, client_record: Client
 ) -> None:
     url = reverse("plan_sign", args=[client_record.pk, draft.pk])
-    response = signed_in(owner).post(url, {"password": PASSWORD, "attest": "on"})
+    response = signed_in(owner).post(
+        url, {"password": PASSWORD, "code": current_code(owner), "attest": "on"}
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == "signed"
@@ -46,6 +48,8 @@ def test_signing_freezes_the_version_and_binds_the_hash(
         "Owner",
         "APC",
     )
+    # The signing page asked for the authenticator's code too, and the record says so.
+    assert signature.method == "password_totp"
     assert AuditEvent.objects.filter(action="signature.author", client=client_record).exists()
     draft.content["background"]["symptoms"] = "changed"
     with pytest.raises(FrozenContentError):
@@ -68,6 +72,13 @@ def test_signing_is_blocked_while_errors_remain(owner: User, client_record: Clie
     assert not Signature.objects.exists()
 
 
+def test_a_signer_without_an_authenticator_is_recorded_as_password_only(
+    draft: PlanVersion, owner: User
+) -> None:
+    services.sign_version(owner, draft, stepped_up_at=timezone.now())
+    assert Signature.objects.get().method == "password"
+
+
 def test_a_stale_step_up_is_refused(draft: PlanVersion, owner: User) -> None:
     with pytest.raises(SigningRefused, match="password"):
         services.sign_version(owner, draft, stepped_up_at=timezone.now() - timedelta(minutes=3))
@@ -78,7 +89,9 @@ def test_the_supervisor_co_signs_the_same_content(
 ) -> None:
     services.sign_version(owner, draft, stepped_up_at=timezone.now())
     url = reverse("plan_sign", args=[client_record.pk, draft.pk])
-    response = signed_in(supervisor).post(url, {"password": PASSWORD, "attest": "on"})
+    response = signed_in(supervisor).post(
+        url, {"password": PASSWORD, "code": current_code(supervisor), "attest": "on"}
+    )
     assert response.status_code == 302
     author, cosign = Signature.objects.order_by("id")
     assert cosign.meaning == Meaning.SUPERVISOR
@@ -148,7 +161,12 @@ def test_an_addendum_is_signed_and_leaves_the_version_unchanged(
     before = draft.signable()
     url = reverse("plan_addendum", args=[client_record.pk, draft.pk])
     response = signed_in(owner).post(
-        url, {"text": "Client asked to add weekend shifts.", "password": PASSWORD}
+        url,
+        {
+            "text": "Client asked to add weekend shifts.",
+            "password": PASSWORD,
+            "code": current_code(owner),
+        },
     )
     assert response.status_code == 302
     draft.refresh_from_db()

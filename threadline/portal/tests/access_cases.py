@@ -47,6 +47,7 @@ CASES: dict[str, Case] = {
     "portal_plan": Case(portal=True, build_url=_version_url("portal_plan")),
     "portal_agree": Case(method="post", portal=True, build_url=_version_url("portal_agree")),
     "portal_print": Case(portal=True, build_url=_version_url("portal_print")),
+    "portal_plan_pdf": Case(portal=True, build_url=_version_url("portal_plan_pdf")),
     "portal_join": Case(public=True),
     "portal_accept": Case(public=True, build_url=_invitation_url),
     "portal_invite": Case(method="post", client_scoped=True, clinical=True),
