@@ -54,6 +54,8 @@ from threadline.notes.models import Status as NoteStatus
 from threadline.plans.checks import review_due
 from threadline.plans.models import PlanVersion, VersionStatus
 from threadline.plans.services import addendum_views, signature_views
+from threadline.privacy.models import AmendmentRequest, AmendmentStatus
+from threadline.privacy.services import describe as document_name
 from threadline.rules.measures import INSTRUMENTS
 from threadline.rules.measures.chart import (
     ACCENT,
@@ -917,8 +919,8 @@ def record_pdf(client: Client) -> bytes:
     """
     # Psychotherapy notes (a clinician's separate process notes, 45 CFR 164.501) must never be
     # included here: they are outside the client's right of access and need their own
-    # authorization to disclose (standards.md §5.7). No such document kind exists yet; when one
-    # is added, keep it out of these queries.
+    # authorization to disclose (standards.md §5.7). They live in their own app, which nothing
+    # here reads.
     versions = PlanVersion.objects.filter(
         plan__client=client, status=VersionStatus.SIGNED
     ).select_related("plan__client", "author", "based_on")
@@ -941,7 +943,40 @@ def record_pdf(client: Client) -> bytes:
         last = newest.answered_on
         head = PageHead("Measures", _date_line(last, "Scores through"))
         sections.append(Section(head, last, None, scores))
+    disputed = _denied_amendments(client)
+    if disputed is not None:
+        sections.append(disputed)
     return _render(Identity.of(client), [_contents(sections), *sections], "Clinical record")
+
+
+def _denied_amendments(client: Client) -> Section | None:
+    """Denied amendment requests travel with the record (45 CFR 164.526(d)(4)): what the client
+    asked to change, why it was denied, their statement of disagreement and any rebuttal.
+    Accepted requests are already in it, as addenda on the exact version."""
+    denied = list(
+        AmendmentRequest.objects.filter(client=client, status=AmendmentStatus.DENIED)
+        .select_related("plan_version", "note__appointment")
+        .order_by("requested_at", "id")
+    )
+    if not denied:
+        return None
+    body: list[Any] = [_p("Amendment requests denied", "title")]
+    for request in denied:
+        asked = day_label(timezone.localdate(request.requested_at))
+        body += [
+            _p(f"Request of {asked}, about: {document_name(request.document)}", "h2"),
+            _field("Change asked for", request.requested_change),
+            _field("The client's reason", request.reason),
+        ]
+        if request.decided_at is not None:
+            body.append(_field(f"Denied {_moment(request.decided_at)}", request.denial_reason))
+        if request.disagreement:
+            body.append(_field("The client's statement of disagreement", request.disagreement))
+        if request.rebuttal:
+            body.append(_field("The clinician's rebuttal", request.rebuttal))
+    last = timezone.localdate(denied[-1].requested_at)
+    head = PageHead("Amendment requests denied", _date_line(last, "Latest request"))
+    return Section(head, last, None, body)
 
 
 def _in_date_order(section: Section) -> tuple[date, float]:

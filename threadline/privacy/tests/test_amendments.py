@@ -4,6 +4,7 @@ disagreement and the clinician's rebuttal linked to it. The signed content never
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from unittest import mock
 
@@ -11,11 +12,13 @@ import pytest
 from django.http import HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from threadline.accounts.models import User
 from threadline.audit.models import AuditEvent
 from threadline.clients.models import Client
 from threadline.conftest import PASSWORD, current_code, make_client, signed_in
+from threadline.exports.pdf import record_pdf
 from threadline.exports.tests.test_pdf import signed_progress_note
 from threadline.notes.tests.factories import signed_plan
 from threadline.plans.models import PlanAddendum, PlanVersion
@@ -207,6 +210,13 @@ def test_a_denial_is_shown_and_the_clients_statement_and_the_rebuttal_stay_linke
         assert reason in page and statement in page and rebuttal in page
     rights = content(clinic.get(reverse("client_rights", args=[client_record.pk])))
     assert "statement of disagreement · rebuttal" in rights
+    # Later copies of the record carry the request, the denial, the statement and the rebuttal.
+    copy = " ".join(
+        " ".join((page.extract_text() or "").split())
+        for page in PdfReader(io.BytesIO(record_pdf(client_record))).pages
+    )
+    for text in (CHANGE, reason, statement, rebuttal, "Amendment requests denied"):
+        assert " ".join(text.split()) in copy
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"privacy.amendment.deny", "privacy.amendment.disagree", "privacy.amendment.rebut"} <= (
         actions
