@@ -163,7 +163,8 @@ def test_the_record_set_has_one_section_per_signed_document_in_date_order(
     plan = signed_plan(client, days_ago=30)
     first = signed_progress_note(client, plan, days_ago=8)
     second = signed_progress_note(client, plan, days_ago=1)
-    notes.start_note(clinician, attended(client, days_ago=0))  # a draft: never in the record
+    # A draft from an hour ago (not 10 am today, which may not have come yet): never in the record.
+    notes.start_note(clinician, attended(client, start=timezone.now() - timedelta(hours=1)))
     gad7(clinician, client, timezone.localdate() - timedelta(days=8), 14)
     texts = pages(pdf.record_pdf(client))
     assert_on_every_page(texts, client)
