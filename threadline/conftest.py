@@ -10,10 +10,10 @@ import pytest
 from django.test import Client as HttpClient
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from threadline.accounts.mfa import requires_mfa
+from threadline.accounts.mfa import AUTHENTICATOR_NAME, requires_mfa
 from threadline.accounts.models import (
+    Authenticator,
     ClinicianProfile,
     Membership,
     Payer,
@@ -105,11 +105,11 @@ def client_record(practice: Practice, owner: User) -> Client:
     return make_client(practice, owner, "TL-00001")
 
 
-def authenticator(user: User) -> TOTPDevice:
+def authenticator(user: User) -> Authenticator:
     """The person's confirmed authenticator app, set up here if they have none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        device = Authenticator.new(user, name=AUTHENTICATOR_NAME, confirmed=True)
     return device
 
 
@@ -121,13 +121,14 @@ def current_code(user: User) -> str:
     past that, the device forgets its last step, as if the clock had moved on.
     """
     device = authenticator(user)
-    now_t = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    seed = device.seed
+    now_t = TOTP(seed, device.step, device.t0, device.digits, device.drift).t()
     step = max(now_t, device.last_t + 1)
     if step > now_t + device.tolerance:
         device.last_t = now_t - 1
         device.save(update_fields=["last_t"])
         step = now_t
-    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+    return f"{hotp(seed, step, digits=device.digits):0{device.digits}d}"
 
 
 def signed_in(user: User) -> HttpClient:

@@ -8,6 +8,7 @@ message naming it, because a typo in a security setting must never be silently i
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -25,6 +26,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 KNOWN_VARIABLES = {
     "THREADLINE_ENV",
     "THREADLINE_SECRET_KEY",
+    "THREADLINE_FIELD_KEYS",
     "THREADLINE_ALLOWED_HOSTS",
     "THREADLINE_CSRF_TRUSTED_ORIGINS",
     "THREADLINE_DEBUG",
@@ -112,6 +114,39 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _field_keys() -> list[bytes]:
+    """Keys that seal secrets kept in the database (authenticator seeds), AES-256-GCM.
+
+    A comma-separated list of 32-byte keys in URL-safe base64: the first seals, all open, so a
+    new key goes in front and the old one stays until `threadline manage reseal_authenticators`
+    has run. Unset in the embedded default, a key derived from SECRET_KEY is used instead
+    (`threadline.accounts.sealing`); production must set its own, so that changing the secret
+    key (which only signs cookies) cannot lock everyone out of their authenticator.
+    """
+    name = "THREADLINE_FIELD_KEYS"
+    raw = env_list(name, [])
+    if not raw and PRODUCTION:
+        raise _fail(name, "is required when THREADLINE_ENV=production")
+    keys = []
+    for position, text in enumerate(raw, start=1):
+        try:
+            key = base64.b64decode(text, altchars=b"-_", validate=True)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise _fail(
+                name,
+                f"key {position} is not 32 bytes in URL-safe base64; make one with "
+                "python3 -c 'import base64, secrets; "
+                "print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'",
+            )
+        keys.append(key)
+    return keys
+
+
+FIELD_KEYS = _field_keys()
+
 ALLOWED_HOSTS = env_list(
     "THREADLINE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -176,8 +211,6 @@ INSTALLED_APPS = [
     "threadline.reviews",
     "threadline.psychotherapy_notes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [

@@ -2,8 +2,9 @@
 
 Who must have one: everyone who works in a practice (every role), operators of the Django admin
 and readers from outside the practice (insurance reviewers, collaborating clinicians). Client
-accounts may add one. Every check of a code is audited, allowed or denied; django-otp refuses a
-code from a time step already used (`TOTPDevice.last_t`) and slows down repeated wrong codes.
+accounts may add one. Every check of a code is audited, allowed or denied; a code from a time
+step already used is refused (`Authenticator.last_t`) and repeated wrong codes are slowed down.
+The authenticator's seed is stored sealed (`threadline.accounts.sealing`), never in the clear.
 """
 
 from __future__ import annotations
@@ -23,9 +24,16 @@ from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
 from django_otp.oath import hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from threadline.accounts.models import BackupCode, BackupCodeDevice, User, backup_code_digest
+from threadline.accounts import sealing
+from threadline.accounts.models import (
+    Authenticator,
+    BackupCode,
+    BackupCodeDevice,
+    User,
+    authenticator_context,
+    backup_code_digest,
+)
 from threadline.audit.models import Outcome
 from threadline.audit.services import record
 
@@ -74,8 +82,8 @@ def has_device(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user_has_device(user)
 
 
-def authenticator_of(user: Any) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def authenticator_of(user: Any) -> Authenticator | None:
+    return Authenticator.objects.filter(user=user, confirmed=True).first()
 
 
 def backup_codes_left(user: Any) -> int:
@@ -87,21 +95,21 @@ def backup_codes_left(user: Any) -> int:
 # --- enrolment ---------------------------------------------------------------------------
 
 
-def pending_authenticator(user: User) -> TOTPDevice:
+def pending_authenticator(user: User) -> Authenticator:
     """The unconfirmed authenticator this person is setting up; one at a time, kept across
     page loads so the QR code they scanned stays the one that is checked."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+        device = Authenticator.new(user, name=AUTHENTICATOR_NAME, confirmed=False)
     return device
 
 
-def provisioning_uri(device: TOTPDevice) -> str:
+def provisioning_uri(device: Authenticator) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
     label = quote(f"{ISSUER}:{device.user.email}")
     params = urlencode(
         {
-            "secret": b32encode(device.bin_key).decode(),
+            "secret": b32encode(device.seed).decode(),
             "issuer": ISSUER,
             "algorithm": "SHA1",
             "digits": device.digits,
@@ -118,9 +126,9 @@ def qr_svg(uri: str) -> str:
     return svg
 
 
-def secret_for_typing(device: TOTPDevice) -> str:
+def secret_for_typing(device: Authenticator) -> str:
     """The secret in groups of four, for an app that cannot scan."""
-    secret = b32encode(device.bin_key).decode().rstrip("=")
+    secret = b32encode(device.seed).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
@@ -136,13 +144,13 @@ class CodeCheck:
         return self.device is not None
 
 
-def confirm_enrolment(user: User, device: TOTPDevice, code: str) -> tuple[CodeCheck, list[str]]:
+def confirm_enrolment(user: User, device: Authenticator, code: str) -> tuple[CodeCheck, list[str]]:
     """Confirm a new authenticator with a code it shows now; on success, issue backup codes."""
     with transaction.atomic():
         check = _check(user, device, _compact(code), purpose="enrolment", kind="authenticator")
         if not check.accepted:
             return check, []
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        Authenticator.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _issue_backup_codes(user)
@@ -166,7 +174,7 @@ def check_code(user: User, code: str, *, purpose: str) -> CodeCheck:
     with transaction.atomic():
         if TOTP_CODE.match(token):
             device: Device | None = (
-                TOTPDevice.objects.devices_for_user(user, confirmed=True)
+                Authenticator.objects.devices_for_user(user, confirmed=True)
                 .select_for_update()
                 .first()
             )
@@ -191,7 +199,7 @@ def _check(user: User, device: Device | None, token: str, *, purpose: str, kind:
             problem, reason = _throttled(info), "throttled"
         elif device.verify_token(token):
             problem = ""
-        elif isinstance(device, TOTPDevice) and _was_just_used(device, token):
+        elif isinstance(device, Authenticator) and _was_just_used(device, token):
             problem, reason = REUSED_CODE, "reused"
         else:
             problem, reason = WRONG_CODE, "wrong"
@@ -217,12 +225,13 @@ def _throttled(info: dict[str, Any] | None) -> str:
     return f"Too many wrong codes. Wait {seconds} {unit}, then try again."
 
 
-def _was_just_used(device: TOTPDevice, token: str) -> bool:
+def _was_just_used(device: Authenticator, token: str) -> bool:
     """Whether `token` is the code of a time step this device has already accepted."""
     if device.last_t < 0 or not token.isdigit():
         return False
+    seed = device.seed
     steps = range(max(0, device.last_t - device.tolerance), device.last_t + 1)
-    return any(int(token) == hotp(device.bin_key, t, digits=device.digits) for t in steps)
+    return any(int(token) == hotp(seed, t, digits=device.digits) for t in steps)
 
 
 # --- backup codes, reset --------------------------------------------------------------------
@@ -268,3 +277,25 @@ def reset(user: User, *, actor: User) -> None:
         obj=user,
         detail={"by": "self" if actor.pk == user.pk else "practice_admin", "removed": removed},
     )
+
+
+# --- key rotation ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reseal_authenticators() -> int:
+    """Seal every authenticator's seed again under the first key of THREADLINE_FIELD_KEYS.
+
+    Run after putting a new key in front: once it has, the old keys can be removed. Returns
+    how many seeds were still sealed under an older key.
+    """
+    moved = 0
+    for device in Authenticator.objects.select_for_update().order_by("pk"):
+        context = authenticator_context(device.user_id)
+        seed, key_number = sealing.unseal_with_key_number(device.sealed_seed, context)
+        if key_number:
+            device.seal(seed)
+            device.save(update_fields=["sealed_seed"])
+            moved += 1
+    record("mfa.reseal", detail={"resealed": moved})
+    return moved

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+import time
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -10,7 +12,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django_otp.models import Device, ThrottlingMixin
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+
+from threadline.accounts import sealing
 
 # Mirrors threadline.rules.packs.PACK_NAMES; the rules package owns the packs themselves.
 PAYER_PACKS = [
@@ -180,6 +185,96 @@ class ClinicianProfile(models.Model):
     @property
     def signature_name(self) -> str:
         return f"{self.user.full_name}, {self.credentials}"
+
+
+# 160 bits, the size RFC 4226 recommends for an HMAC-SHA1 secret (and django-otp's default).
+AUTHENTICATOR_SEED_BYTES = 20
+# The delay after the n-th wrong code is factor * 2**(n-1) seconds: 1, 2, 4, 8...
+AUTHENTICATOR_THROTTLE_FACTOR = 1
+
+
+def authenticator_context(user_id: int) -> str:
+    """What a sealed seed is bound to: its owner, so it opens on no one else's row."""
+    return f"accounts.authenticator of user {user_id}"
+
+
+class Authenticator(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) whose shared seed is sealed at rest.
+
+    django-otp's own TOTPDevice keeps the seed as clear hex, so a copy of the database would
+    let anyone compute everyone's codes; here only AES-GCM ciphertext is stored
+    (`threadline.accounts.sealing`). Checking a code works as TOTPDevice's does: within
+    `tolerance` steps of the clock (corrected by the app's `drift`), never a step at or before
+    `last_t` (a code works once), with throttling after wrong codes.
+    """
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="authenticators")
+    sealed_seed = models.CharField(max_length=200, editable=False)
+    step = models.PositiveSmallIntegerField(default=30, help_text="Seconds per code.")
+    t0 = models.BigIntegerField(default=0, help_text="The Unix time when steps start.")
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(
+        default=1, help_text="Steps before or after now that are still accepted."
+    )
+    drift = models.SmallIntegerField(
+        default=0, help_text="Steps the app's clock is known to be off from ours."
+    )
+    last_t = models.BigIntegerField(
+        default=-1, help_text="The step of the last accepted code; later codes must be newer."
+    )
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+
+    @classmethod
+    def new(cls, user: User, *, name: str, confirmed: bool) -> Authenticator:
+        """A saved authenticator with a fresh random seed."""
+        device = cls(user=user, name=name, confirmed=confirmed)
+        device.seal(secrets.token_bytes(AUTHENTICATOR_SEED_BYTES))
+        device.save()
+        return device
+
+    def seal(self, seed: bytes) -> None:
+        self.sealed_seed = sealing.seal(seed, authenticator_context(self.user_id))
+
+    @property
+    def seed(self) -> bytes:
+        """The shared secret, opened for this one use; never kept on the instance."""
+        return sealing.unseal(self.sealed_seed, authenticator_context(self.user_id))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.sealed_seed:
+            raise ValueError("An authenticator needs a sealed seed: use Authenticator.new().")
+        super().save(*args, **kwargs)
+
+    def totp(self) -> TOTP:
+        """The code generator at the current time, corrected by the known drift."""
+        totp = TOTP(self.seed, self.step, self.t0, self.digits, self.drift)
+        totp.time = time.time()
+        return totp
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            code = int(token)
+        except (TypeError, ValueError):
+            code = None
+        totp = self.totp()
+        if code is not None and totp.verify(code, self.tolerance, self.last_t + 1):
+            self.last_t = totp.t()
+            # Follow a phone whose clock wanders, as django-otp does (OTP_TOTP_SYNC).
+            self.drift = totp.drift
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment()
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return AUTHENTICATOR_THROTTLE_FACTOR
 
 
 class BackupCodeDevice(ThrottlingMixin, Device):

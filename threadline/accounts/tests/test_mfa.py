@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from threadline.accounts import mfa
-from threadline.accounts.models import BackupCode, BackupCodeDevice, User
+from threadline.accounts.models import Authenticator, BackupCode, BackupCodeDevice, User
 from threadline.audit.models import AuditEvent
 from threadline.clients.models import Client
 from threadline.conftest import PASSWORD, authenticator, current_code, signed_in
@@ -31,13 +30,13 @@ from threadline.signatures.models import Signature
 CODE_FIELD = 'name="code"'
 
 
-def code_now(device: TOTPDevice, offset: int = 0) -> str:
+def code_now(device: Authenticator, offset: int = 0) -> str:
     """What the person's app shows now (or `offset` steps away)."""
-    t = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t() + offset
-    return f"{hotp(device.bin_key, t, digits=device.digits):06d}"
+    t = TOTP(device.seed, device.step, device.t0, device.digits, device.drift).t() + offset
+    return f"{hotp(device.seed, t, digits=device.digits):06d}"
 
 
-def not_the_code(device: TOTPDevice) -> str:
+def not_the_code(device: Authenticator) -> str:
     """A 6-digit code that none of the steps the device accepts now would show."""
     accepted = {code_now(device, offset) for offset in (-1, 0, 1)}
     return next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in accepted)
@@ -84,7 +83,7 @@ def test_an_htmx_request_before_the_second_factor_is_sent_to_the_page_itself(
 
 def test_the_enrolment_page_shows_a_qr_code_and_the_secret_for_typing(owner: User) -> None:
     page = password_step(owner).get(reverse("mfa_enrol")).content.decode()
-    device = TOTPDevice.objects.get(user=owner)
+    device = Authenticator.objects.get(user=owner)
     assert not device.confirmed
     assert re.search(r"<svg [^>]*viewBox=[^>]*><path d=\"M", page)
     assert mfa.secret_for_typing(device) in page
@@ -98,13 +97,13 @@ def test_the_same_pending_authenticator_is_shown_until_it_is_confirmed(owner: Us
     http = password_step(owner)
     http.get(reverse("mfa_enrol"))
     http.get(reverse("mfa_enrol"))
-    assert TOTPDevice.objects.filter(user=owner).count() == 1
+    assert Authenticator.objects.filter(user=owner).count() == 1
 
 
 def test_a_wrong_code_does_not_confirm_the_authenticator(owner: User) -> None:
     http = password_step(owner)
     http.get(reverse("mfa_enrol"))
-    device = TOTPDevice.objects.get(user=owner)
+    device = Authenticator.objects.get(user=owner)
     response = http.post(reverse("mfa_enrol"), {"code": not_the_code(device)})
     assert response.status_code == 200
     assert mfa.WRONG_CODE in response.content.decode()
@@ -120,7 +119,7 @@ def test_a_wrong_code_does_not_confirm_the_authenticator(owner: User) -> None:
 def test_the_right_code_confirms_and_the_backup_codes_are_shown_once(owner: User) -> None:
     http = password_step(owner)
     http.get(reverse("mfa_enrol"))
-    device = TOTPDevice.objects.get(user=owner)
+    device = Authenticator.objects.get(user=owner)
     response = http.post(reverse("mfa_enrol"), {"code": code_now(device), "next": "/clients/"})
     assert response.status_code == 200
     codes = re.findall(r"<code class=\"secret\">([a-z0-9-]+)</code>", response.content.decode())
@@ -240,7 +239,7 @@ def test_a_client_account_is_offered_a_second_factor_but_not_made_to_have_one(
     assert http.get(reverse("portal_home")).status_code == 200
     page = http.get(reverse("mfa_enrol")).content.decode()
     assert "keeps your account safe" in page
-    device = TOTPDevice.objects.get(user=user)
+    device = Authenticator.objects.get(user=user)
     assert http.post(reverse("mfa_enrol"), {"code": code_now(device)}).status_code == 200
     # Once added, the client's next sign-in asks for a code too.
     later = password_step(user)
@@ -451,7 +450,7 @@ def test_resetting_the_authenticator_sends_staff_to_set_up_a_new_one(owner: User
     assert not BackupCode.objects.exists()
     assert http.get(reverse("caseload"))["Location"].startswith(reverse("mfa_enrol"))
     event = AuditEvent.objects.get(action="mfa.reset")
-    assert event.detail == {"by": "self", "removed": ["BackupCodeDevice", "TOTPDevice"]}
+    assert event.detail == {"by": "self", "removed": ["Authenticator", "BackupCodeDevice"]}
 
 
 def test_a_practice_admin_resets_a_colleagues_authenticator(admin: User, colleague: User) -> None:

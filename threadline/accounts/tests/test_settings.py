@@ -14,6 +14,9 @@ PRODUCTION = {
     "THREADLINE_ENV": "production",
     "THREADLINE_SECRET_KEY": "kq3-Vt9zR2pW7mYx4Lb8Nc6Hd1Jf5Gs0Ta2Ue7Io3Py9Qw4Er6",
     "THREADLINE_ALLOWED_HOSTS": "threadline.example.org",
+    # Two keys, as while rotating: the new one in front.
+    "THREADLINE_FIELD_KEYS": "Hx3aVt1u0cXn6CqJzYwR8m2LkP5oG9dS4eF7bN0iTqQ=, "
+    "m9QvZ2rT6yW1uK4pX8sA3dF7gH0jL5nB2cV6xE9iRtY=",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
 }
 
@@ -49,6 +52,12 @@ def test_the_embedded_default_needs_no_variables(tmp_path: Path) -> None:
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL"),
         ({"THREADLINE_ENV": "production"}, "THREADLINE_SECRET_KEY"),
         ({**PRODUCTION, "THREADLINE_ALLOWED_HOSTS": ""}, "THREADLINE_ALLOWED_HOSTS"),
+        ({**PRODUCTION, "THREADLINE_FIELD_KEYS": ""}, "THREADLINE_FIELD_KEYS"),
+        ({"THREADLINE_FIELD_KEYS": "too-short"}, "THREADLINE_FIELD_KEYS"),
+        (
+            {"THREADLINE_FIELD_KEYS": "not base64 at all, but 44 characters long!!"},
+            "THREADLINE_FIELD_KEYS",
+        ),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(
