@@ -132,6 +132,10 @@ class Identity:
     date_of_birth: str
     record_number: str
     practice: str
+    # A statement every page of the file carries above its footer: the terms a document was
+    # released under, for documents that leave the practice with conditions attached. The
+    # record's own exports have none.
+    notice: str = ""
 
     @classmethod
     def of(cls, client: Client) -> Identity:
@@ -219,7 +223,23 @@ def _decorate(c: Any, number: int, total: int) -> None:
     c.line(left, 44, right, 44)
     _text(c, left, 32, who.practice, f.regular, 8)
     _text(c, right, 32, f"Page {number} of {total}", f.regular, 8, "right")
+    if who.notice:
+        notice = _notice(who.notice)
+        notice.wrap(right - left, PAGE_HEIGHT)
+        notice.drawOn(c, left, 50)
     c.restoreState()
+
+
+def _notice(text: str) -> Paragraph:
+    return Paragraph(_markup(text), _styles()["small"])
+
+
+def _notice_room(identity: Identity) -> float:
+    """The height the page's notice takes above the footer (none without one)."""
+    if not identity.notice:
+        return 0.0
+    _, height = _notice(identity.notice).wrap(PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT)
+    return float(height) + 8
 
 
 class _Head(Flowable):  # type: ignore[misc, unused-ignore]
@@ -259,7 +279,7 @@ def _render(identity: Identity, sections: Iterable[Section], title: str) -> byte
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=TOP,
-        bottomMargin=BOTTOM,
+        bottomMargin=BOTTOM + _notice_room(identity),
         title=title,
         author=identity.practice,
     )
@@ -908,6 +928,13 @@ def note_pdf(note: Note) -> bytes:
     return _render(
         Identity.of(note.client), [_note_section(note, charts=True)], note.get_kind_display()
     )
+
+
+def document_pdf(identity: Identity, sections: list[Section], title: str) -> bytes:
+    """Documents another app lays out (psychotherapy notes released under an authorization),
+    set on the same pages as the record: header, footer, "Page N of M", fonts, and the
+    identity's notice on every page if it has one."""
+    return _render(identity, sections, title)
 
 
 def record_pdf(client: Client) -> bytes:

@@ -3,7 +3,8 @@
 Audit events name the note and its date but never hold its text: the audit log is read by the
 practice admin, who may not read the note itself. The action codes all start with
 "psychotherapy_note." so a read of one stands out in the log (ONC 170.315(d)(2) guidance on
-specially protected records).
+specially protected records). Releasing notes under the client's authorization is in
+`releases`; a released note can no longer be changed or deleted.
 """
 
 from __future__ import annotations
@@ -19,7 +20,21 @@ from threadline.appointments.models import Appointment
 from threadline.audit.models import Outcome
 from threadline.audit.services import record
 from threadline.clients.models import Client
-from threadline.psychotherapy_notes.models import PsychotherapyNote
+from threadline.psychotherapy_notes.models import PsychotherapyNote, ReleasedNote
+
+
+class KeptAsReleased(Exception):
+    """The note was released under an authorization, so it stays as it was released."""
+
+
+KEPT_AS_RELEASED = (
+    "This note was released under the client's authorization, so it stays as it was "
+    "released: it can no longer be changed or deleted. Write a new note instead."
+)
+
+
+def is_released(note: PsychotherapyNote) -> bool:
+    return ReleasedNote.objects.filter(note=note).exists()
 
 
 def _detail(note: PsychotherapyNote) -> dict[str, Any]:
@@ -116,6 +131,8 @@ def revise_note(
 ) -> PsychotherapyNote:
     if note.author_id != author.pk:
         raise PermissionError("Only the author of a psychotherapy note may change it.")
+    if is_released(note):
+        raise KeptAsReleased(KEPT_AS_RELEASED)
     body = _check(note.client, session, body)
     changed = [
         name
@@ -139,6 +156,8 @@ def revise_note(
 def delete_note(author: Any, note: PsychotherapyNote) -> None:
     if note.author_id != author.pk:
         raise PermissionError("Only the author of a psychotherapy note may delete it.")
+    if is_released(note):
+        raise KeptAsReleased(KEPT_AS_RELEASED)
     detail = _detail(note)
     note_id = note.pk
     note.delete()

@@ -10,4 +10,24 @@ urlpatterns = [
     path(
         "<int:note_id>/delete/", views.psychotherapy_note_delete, name="psychotherapy_note_delete"
     ),
+    path(
+        "releases/new/",
+        views.psychotherapy_note_release_new,
+        name="psychotherapy_note_release_new",
+    ),
+    path(
+        "releases/<int:release_id>/",
+        views.psychotherapy_note_release_view,
+        name="psychotherapy_note_release_view",
+    ),
+    path(
+        "releases/<int:release_id>/pdf/",
+        views.psychotherapy_note_release_pdf,
+        name="psychotherapy_note_release_pdf",
+    ),
+    path(
+        "releases/<int:release_id>/revoke/",
+        views.psychotherapy_note_release_revoke,
+        name="psychotherapy_note_release_revoke",
+    ),
 ]

@@ -296,7 +296,8 @@ COSIGN = row(
     anonymous=LOGIN,
     deactivated=LOGIN,
 )
-# One psychotherapy note: its author alone knows it exists (45 CFR 164.501), admin included.
+# One psychotherapy note, or a release of some under the client's authorization: its author alone
+# knows it exists (45 CFR 164.501, 164.508(a)(2)), admin included.
 PSYCHOTHERAPY_NOTE = row(
     clinician=OK,
     colleague=NOT_FOUND,
@@ -545,6 +546,7 @@ POLICY: dict[str, Row] = {
         # even the list (of the reader's own notes) is theirs alone, not a supervisor's read.
         "client_psychotherapy_notes",
         "psychotherapy_note_new",
+        "psychotherapy_note_release_new",
         "authorization_new",
         "authorization_revoke",
         "authorization_invite",
@@ -554,6 +556,10 @@ POLICY: dict[str, Row] = {
         "psychotherapy_note_view",
         "psychotherapy_note_edit",
         "psychotherapy_note_delete",
+        # A release under the client's authorization names the author's notes: as private.
+        "psychotherapy_note_release_view",
+        "psychotherapy_note_release_pdf",
+        "psychotherapy_note_release_revoke",
     ),
     **_rows(
         PORTAL,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -29,7 +30,8 @@ from threadline.notes.tests.factories import attended
 from threadline.plans.models import PlanVersion
 from threadline.portal.tests.factories import client_account, signed_version
 from threadline.privacy.models import AmendmentRequest
-from threadline.psychotherapy_notes.models import PsychotherapyNote
+from threadline.psychotherapy_notes import services as psychotherapy_notes
+from threadline.psychotherapy_notes.models import PsychotherapyNote, Release
 from threadline.reviews.models import ReviewCase
 from threadline.tests.access import Case
 from threadline.tests.test_access_coverage import ACCESS_CASES
@@ -232,6 +234,33 @@ def test_a_psychotherapy_note_cannot_name_another_clients_session(
     data = {"written_at": timezone.localdate().isoformat(), "body": "Process notes."}
     _refused_alike(signed_in(owner), url, "session", data, ids)
     assert not PsychotherapyNote.objects.exists()
+
+
+def test_a_psychotherapy_note_release_cannot_name_another_clients_note(
+    client_record: Client, owner: User, hidden: Client, foreign: Client
+) -> None:
+    def note(client: Client) -> int:
+        return psychotherapy_notes.write_note(
+            client.primary_clinician, client, written_at=date(2026, 3, 2), body="Process notes."
+        ).pk
+
+    note(client_record)  # the owner has a note of their own to offer
+    url = reverse("psychotherapy_note_release_new", args=[client_record.pk])
+    ids = {
+        "another practice's": note(foreign),
+        "a colleague's client's": note(hidden),
+        "no such id": MISSING,
+    }
+    today = timezone.localdate()
+    data = {
+        "recipient_name": "Dr. Quinn",
+        "purpose": "At the client's request",
+        "given_on": today.isoformat(),
+        "given_how": "Signed authorization form for psychotherapy notes",
+        "expires_on": (today + timedelta(days=30)).isoformat(),
+    }
+    _refused_alike(signed_in(owner), url, "notes", data, ids)
+    assert not Release.objects.exists()
 
 
 def test_a_review_case_cannot_attach_another_clients_plan(

@@ -148,6 +148,7 @@ def test_every_read_and_write_is_audited_without_the_text(
     assert actions == [
         "psychotherapy_note.create",
         "psychotherapy_note.list",
+        "psychotherapy_note.release_list",  # the list page also lists the author's releases
         "psychotherapy_note.view",
         "psychotherapy_note.open_for_edit",
         "psychotherapy_note.edit",
