@@ -12,7 +12,10 @@ every resource used here, so R4 servers accept the JSON). The mapping follows st
 - a DocumentReference per signed addendum: a note's `relatesTo` its note ("appends"); a plan
   version's names its CarePlan in `context.related`, since `relatesTo` may only target a
   DocumentReference and a plan version is a CarePlan;
-- a Provenance per signature and a Consent per client agreement to a plan version.
+- a Provenance per signature and a Consent per client agreement to a plan version;
+- a DocumentReference per denied amendment request (45 CFR 164.526(d)(4)): the request, the
+  denial, the client's statement of disagreement and any rebuttal as one text attachment, linked
+  to the disputed document the way an addendum is. It is not a signed document (no Provenance).
 
 References: every entry's `fullUrl` is a `urn:uuid:` (a UUID5 of the practice and the resource's
 type and id), and every reference is that `urn:uuid:`, never a relative `Type/id`: a collection
@@ -53,6 +56,8 @@ from threadline.notes.models import Kind, Note, NoteAddendum
 from threadline.notes.models import Status as NoteStatus
 from threadline.plans.models import PlanAddendum, PlanVersion, VersionStatus
 from threadline.plans.services import signed_version_in_force
+from threadline.privacy.models import AmendmentRequest, AmendmentStatus
+from threadline.privacy.services import describe, shown_day
 from threadline.rules.billing import Service
 from threadline.rules.measures import INSTRUMENTS
 from threadline.signatures import hashing
@@ -84,6 +89,12 @@ CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 # DocumentReference category (`clinical-note`, §1.7) and HL7 v2 table 0203 (identifier type MR).
 DOCUMENT_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category"
 IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
+# Our own code system, for what no sourced code names. standards.md gives no LOINC document type
+# for an amendment request and its denial, so rather than borrow a code that means something
+# else, such a DocumentReference is typed with a code of ours (and a text), the way our own
+# identifiers use `urn:threadline:` systems. A receiver that does not know it still reads the text.
+THREADLINE_DOCUMENT_TYPE = "urn:threadline:document-type"
+DENIED_AMENDMENT = ("denied-amendment-request", "Denied amendment request")
 
 KNOWN_SYSTEMS = frozenset(
     {
@@ -105,6 +116,7 @@ KNOWN_SYSTEMS = frozenset(
         CONSENT_SCOPE,
         DOCUMENT_CATEGORY,
         IDENTIFIER_TYPE,
+        THREADLINE_DOCUMENT_TYPE,
     }
 )
 
@@ -350,6 +362,7 @@ class _Export:
         for note in notes:
             self.add_document(note)
         self.add_addenda(versions, notes)
+        self.add_denied_amendments()
         self.add_questionnaires()
         self.add_signatures(versions, notes)
         self.practitioner(self.client.primary_clinician)
@@ -912,6 +925,81 @@ class _Export:
             ],
         }
 
+    # --- denied amendment requests -------------------------------------------------------------
+
+    def add_denied_amendments(self) -> None:
+        """45 CFR 164.526(d)(4)-(5): a denied request, the denial, the client's statement of
+        disagreement and any rebuttal are linked to the disputed document and go with it
+        whenever it is disclosed, as they do in the record PDF. (An accepted request is already
+        in the bundle, as the addendum it became.)"""
+        denied = (
+            AmendmentRequest.objects.filter(client=self.client, status=AmendmentStatus.DENIED)
+            .select_related("plan_version", "note__appointment", "decided_by", "rebuttal_by")
+            .order_by("requested_at", "id")
+        )
+        for request in denied:
+            self.add(self._denied_amendment(request))
+
+    def _denied_amendment(self, request: AmendmentRequest) -> Json:
+        document = describe(request.document)
+        asked = shown_day(request.requested_at)
+        text = _dispute_text(request, document).encode()
+        moments = [request.requested_at, request.decided_at, request.disagreement_at]
+        moments.append(request.rebuttal_at)
+        latest = max(m for m in moments if m is not None)
+        authors = [self.patient()]  # the request and the statement are the client's own words
+        for user in (request.decided_by, request.rebuttal_by):
+            if user is not None and self.practitioner(user) not in authors:
+                authors.append(self.practitioner(user))
+        code, display = DENIED_AMENDMENT
+        title = f"Denied amendment request of {asked}"
+        resource: Json = {
+            "resourceType": "DocumentReference",
+            "id": f"amendment-request-{request.pk}",
+            # No US Core profile: it requires a LOINC document type and category, which a
+            # request and its denial do not have. Nor a docStatus: the client may still answer
+            # the denial, and the clinician the client, so the text may grow.
+            "identifier": [
+                {"system": _system(self.practice, "amendment-request"), "value": str(request.pk)}
+            ],
+            "status": "current",
+            "type": _concept(THREADLINE_DOCUMENT_TYPE, code, display, text=display),
+            "subject": self.patient(),
+            "date": _instant(latest),
+            "author": authors,
+            "custodian": self.organization(),
+            "description": f"{title}, about the {document[0].lower()}{document[1:]}",
+            "content": [
+                {
+                    "attachment": {
+                        "contentType": "text/plain; charset=utf-8",
+                        "data": base64.b64encode(text).decode("ascii"),
+                        "hash": base64.b64encode(hashlib.sha1(text).digest()).decode("ascii"),  # noqa: S324
+                        "size": len(text),
+                        "title": title,
+                        "creation": _instant(latest),
+                    }
+                }
+            ],
+        }
+        # Linked to the disputed document the way an addendum is: a note's DocumentReference
+        # by `relatesTo` ("appends": 164.526(d)(4) says append or otherwise link), a plan
+        # version's CarePlan in `context.related`, since `relatesTo` may only target a
+        # DocumentReference. The ids are the ones those resources are exported under.
+        if request.plan_version_id is not None:
+            resource["context"] = {
+                "related": [self.ref("CarePlan", f"plan-{request.plan_version_id}")]
+            }
+        else:
+            note = request.note
+            assert note is not None  # the check constraint holds one of the two
+            target = self.ref("DocumentReference", f"note-{note.pk}")
+            resource["relatesTo"] = [{"code": "appends", "target": target}]
+            if note.appointment_id is not None and note.appointment_id in self.encounters:
+                encounter = self.ref("Encounter", self.encounters[note.appointment_id])
+                resource["context"] = {"encounter": [encounter]}
+        return resource
+
     # --- questionnaires -----------------------------------------------------------------------
 
     def add_questionnaires(self) -> None:
@@ -1054,6 +1142,35 @@ class _Export:
         }
 
 
+def _dispute_text(request: AmendmentRequest, document: str) -> str:
+    """The linked items of a denied amendment request, in the order they were written."""
+    parts = [
+        "Request to amend a document of the record, denied (45 CFR 164.526).",
+        f"Document: {document}.",
+        f"Asked on {shown_day(request.requested_at)}. The change asked for:\n"
+        f"{request.requested_change}",
+        f"The client's reason:\n{request.reason}",
+    ]
+    denied_by = f" by {request.decided_by.full_name}" if request.decided_by else ""
+    if request.decided_at is not None:
+        parts.append(
+            f"Denied on {shown_day(request.decided_at)}{denied_by}. The reason:\n"
+            f"{request.denial_reason}"
+        )
+    if request.disagreement and request.disagreement_at is not None:
+        parts.append(
+            f"The client's statement of disagreement, sent {shown_day(request.disagreement_at)}:"
+            f"\n{request.disagreement}"
+        )
+    if request.rebuttal and request.rebuttal_at is not None:
+        rebutted_by = f" by {request.rebuttal_by.full_name}" if request.rebuttal_by else ""
+        parts.append(
+            f"The clinician's rebuttal, written {shown_day(request.rebuttal_at)}{rebutted_by}:"
+            f"\n{request.rebuttal}"
+        )
+    return "\n\n".join(parts) + "\n"
+
+
 def client_bundle(client: Client, *, now: datetime | None = None) -> Bundle:
     """The client's record as a FHIR R4 `collection` Bundle (R4B models), drafts left out."""
     return _Export(client, now or timezone.now()).build()
@@ -1085,6 +1202,12 @@ def _codes(concept: Any, system: str) -> list[str]:
 
 def _name(resource: Json) -> str:
     return f"{resource.get('resourceType')} {resource.get('id')}"
+
+
+def _is_denied_amendment(resource: Json) -> bool:
+    return resource.get("resourceType") == "DocumentReference" and DENIED_AMENDMENT[0] in _codes(
+        resource.get("type"), THREADLINE_DOCUMENT_TYPE
+    )
 
 
 Check = Callable[[list[Json], dict[str, Json]], list[str]]
@@ -1230,6 +1353,8 @@ def _check_loinc(entries: list[Json], by_url: dict[str, Json]) -> list[str]:
                             )
         elif kind == "DocumentReference":
             codes = _codes(resource.get("type"), LOINC)
+            if not codes and _is_denied_amendment(resource):
+                continue  # typed with our own code; no LOINC code names it
             if not codes or any(c not in note_codes for c in codes):
                 problems.append(
                     f"{_name(resource)} is typed {codes}, not one of the note types "
@@ -1341,6 +1466,8 @@ def _check_provenance(entries: list[Json], by_url: dict[str, Json]) -> list[str]
                 problems.append(f"{name} has a signature without the signed content hash.")
     for entry in entries:
         resource = entry["resource"]
+        if _is_denied_amendment(resource):
+            continue  # the request and its answers are kept as written, not signed
         if resource["resourceType"] in SIGNED_TYPES and entry["fullUrl"] not in signed:
             problems.append(f"{_name(resource)} is signed but no Provenance records its signature.")
     return problems
@@ -1366,7 +1493,7 @@ def _check_addenda(entries: list[Json], by_url: dict[str, Json]) -> list[str]:
                 problems.append(
                     f"{name} appends to a {found['resourceType']}, not a DocumentReference."
                 )
-        if appends and not addendum:
+        if appends and not addendum and not _is_denied_amendment(resource):
             problems.append(f"{name} appends to a document but is not typed as an addendum.")
         if not addendum or appends:
             continue
@@ -1381,6 +1508,40 @@ def _check_addenda(entries: list[Json], by_url: dict[str, Json]) -> list[str]:
                 if missing
                 else f"{name} is an addendum that names no document it adds to."
             )
+    return problems
+
+
+def _check_denied_amendments(entries: list[Json], by_url: dict[str, Json]) -> list[str]:
+    """A denied amendment request names the document it disputes, and that document is in the
+    bundle (45 CFR 164.526(d)(4)): read alone, it would not say what it goes with. Where it
+    appends, `_check_addenda` has checked the target is a DocumentReference in the bundle."""
+    problems = []
+    for entry in entries:
+        resource = entry["resource"]
+        if not _is_denied_amendment(resource):
+            continue
+        name = _name(resource)
+        targets = [
+            str((r.get("target") or {}).get("reference"))
+            for r in resource.get("relatesTo") or []
+            if r.get("code") == "appends"
+        ]
+        targets += [
+            str(r.get("reference")) for r in (resource.get("context") or {}).get("related") or []
+        ]
+        if not targets:
+            problems.append(f"{name} is a denied amendment request that names no document.")
+        for reference in targets:
+            found = by_url.get(reference)
+            if found is None:
+                problems.append(f"{name} disputes {reference}, which is not in the bundle.")
+            elif found["resourceType"] not in SIGNED_TYPES or _is_denied_amendment(found):
+                problems.append(
+                    f"{name} disputes a {found['resourceType']}, not a signed plan or note."
+                )
+        attachments = [c.get("attachment") or {} for c in resource.get("content") or []]
+        if not any(a.get("data") for a in attachments):
+            problems.append(f"{name} carries no text of the request and its denial.")
     return problems
 
 
@@ -1417,6 +1578,7 @@ CHECKS: tuple[Check, ...] = (
     _check_statuses,
     _check_provenance,
     _check_addenda,
+    _check_denied_amendments,
     _check_psychotherapy_notes,
 )
 

@@ -53,7 +53,7 @@ from threadline.measures.models import Administration, State
 from threadline.notes.models import Note, NoteAddendum
 from threadline.notes.models import Status as NoteStatus
 from threadline.plans.models import PlanAddendum, PlanVersion, VersionStatus
-from threadline.privacy.models import RecipientKind
+from threadline.privacy.models import AmendmentRequest, AmendmentStatus, RecipientKind
 from threadline.privacy.services import record_disclosure
 
 Json = dict[str, Any]
@@ -106,6 +106,12 @@ def describe_record(client: Client, formats: str, *, fhir: bool) -> str:
             Administration.objects.filter(client=client, state=State.COMPLETE).count(),
             "questionnaire score",
             "questionnaire scores",
+        ),
+        (
+            # Printed with the disputed document in the PDF and a DocumentReference in FHIR.
+            AmendmentRequest.objects.filter(client=client, status=AmendmentStatus.DENIED).count(),
+            "denied amendment request",
+            "denied amendment requests",
         ),
     ]
     if fhir:

@@ -4,6 +4,7 @@ with its due date, and the decisions on them. Deciding is for the treating clini
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,12 @@ from threadline import access
 from threadline.access import Action
 from threadline.lib.http import Request
 from threadline.privacy import services
-from threadline.privacy.forms import AcceptAmendmentForm, DenialForm, RebuttalForm
+from threadline.privacy.forms import (
+    AcceptAmendmentForm,
+    DenialForm,
+    ExtensionForm,
+    RebuttalForm,
+)
 from threadline.privacy.models import AmendmentRequest, RecordRequest
 from threadline.privacy.services import RightsRefused
 from threadline.signatures.services import SigningRefused
@@ -28,6 +34,13 @@ def _origin(request: Request) -> dict[str, Any]:
         "ip": request.META.get("REMOTE_ADDR"),
         "user_agent": request.headers.get("User-Agent", ""),
     }
+
+
+def _extended(due_at: datetime) -> str:
+    return (
+        f"Extended. The new due date is {services.shown_day(due_at)}; the client can read "
+        "your reason in the portal."
+    )
 
 
 def _action(request: Request) -> Action:
@@ -59,14 +72,15 @@ def rights(request: Request, client_id: int) -> HttpResponse:
 def record_request(request: Request, client_id: int, request_id: int) -> HttpResponse:
     client = access.client_for(request.user, client_id, _action(request))
     found = get_object_or_404(
-        RecordRequest.objects.defer("pdf", "fhir").select_related("decided_by"),
+        RecordRequest.objects.defer("pdf", "fhir").select_related("decided_by", "extended_by"),
         pk=request_id,
         client=client,
     )
-    denial = DenialForm(request.POST if request.POST.get("decision") == "deny" else None)
+    decision = request.POST.get("decision")
+    denial = DenialForm(request.POST if decision == "deny" else None)
+    extension = ExtensionForm(request.POST if decision == "extend" else None, prefix="extend")
     problem = ""
     if request.method == "POST":
-        decision = request.POST.get("decision")
         try:
             if decision == "release":
                 services.release_record_copy(request.user, found, now=timezone.now())
@@ -78,8 +92,14 @@ def record_request(request: Request, client_id: int, request_id: int) -> HttpRes
                 )
                 messages.success(request, "Denied. The client can read your reason.")
                 return redirect("client_rights", client_id=client.pk)
-            if decision not in {"release", "deny"}:
-                problem = "Choose to release the copy or to deny the request."
+            if decision == "extend" and extension.is_valid():
+                made = services.extend_record_copy(
+                    request.user, found, extension.cleaned_data["reason"], now=timezone.now()
+                )
+                messages.success(request, _extended(made.due_at))
+                return redirect("client_record_request", client_id=client.pk, request_id=found.pk)
+            if decision not in {"release", "deny", "extend"}:
+                problem = "Choose to release the copy, to deny the request or to extend it."
         except RightsRefused as refusal:
             problem = str(refusal)
     else:
@@ -91,6 +111,8 @@ def record_request(request: Request, client_id: int, request_id: int) -> HttpRes
             "client": client,
             "record_request": found,
             "denial": denial,
+            "extension": extension,
+            "extended_due": found.due_at + services.EXTENSION,
             "problem": problem,
             "can_decide": access.can(request.user, Action.CLINICAL_EDIT, client),
         },
@@ -104,7 +126,13 @@ def amendment(request: Request, client_id: int, amendment_id: int) -> HttpRespon
     client = access.client_for(request.user, client_id, _action(request))
     found = get_object_or_404(
         AmendmentRequest.objects.select_related(
-            "plan_version", "note__appointment", "plan_addendum", "note_addendum"
+            "plan_version",
+            "note__appointment",
+            "plan_addendum",
+            "note_addendum",
+            "decided_by",
+            "rebuttal_by",
+            "extended_by",
         ),
         pk=amendment_id,
         client=client,
@@ -119,6 +147,7 @@ def amendment(request: Request, client_id: int, amendment_id: int) -> HttpRespon
     )
     denial = DenialForm(data if decision == "deny" else None, prefix="deny")
     rebuttal = RebuttalForm(data if decision == "rebut" else None, prefix="rebut")
+    extension = ExtensionForm(data if decision == "extend" else None, prefix="extend")
     problem = ""
     if request.method == "POST":
         now = timezone.now()
@@ -150,8 +179,16 @@ def amendment(request: Request, client_id: int, amendment_id: int) -> HttpRespon
                 return redirect(
                     "client_amendment_request", client_id=client.pk, amendment_id=found.pk
                 )
-            if decision not in {"accept", "deny", "rebut"}:
-                problem = "Choose to accept or to deny the request."
+            if decision == "extend" and extension.is_valid():
+                made = services.extend_amendment(
+                    request.user, found, extension.cleaned_data["reason"], now=now
+                )
+                messages.success(request, _extended(made.due_at))
+                return redirect(
+                    "client_amendment_request", client_id=client.pk, amendment_id=found.pk
+                )
+            if decision not in {"accept", "deny", "rebut", "extend"}:
+                problem = "Choose to accept the request, to deny it or to extend it."
         except (RightsRefused, SigningRefused) as refusal:
             problem = str(refusal)
     else:
@@ -166,6 +203,8 @@ def amendment(request: Request, client_id: int, amendment_id: int) -> HttpRespon
             "accept": accept,
             "denial": denial,
             "rebuttal": rebuttal,
+            "extension": extension,
+            "extended_due": found.due_at + services.EXTENSION,
             "problem": problem,
             "heading": services.amendment_heading(found),
             "can_decide": access.can(request.user, Action.CLINICAL_EDIT, client),

@@ -84,3 +84,15 @@ class RebuttalForm(forms.Form):
         help_text="Optional. Kept with the client's statement; the client can read it.",
         error_messages={"required": "Write the rebuttal before saving it."},
     )
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why more time is needed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Written for the client, in plain words: they read it in the portal with the "
+        "new date. A request can be extended once, by 30 days, before its due date.",
+        error_messages={
+            "required": "Write why more time is needed; the client reads it with the new date."
+        },
+    )

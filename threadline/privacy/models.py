@@ -45,6 +45,62 @@ class Disclosure(models.Model):
         return f"{self.description} to {self.recipient} ({self.disclosed_at:%Y-%m-%d})"
 
 
+# --- The one extension (45 CFR 164.524(b)(2)(ii), 164.526(b)(2)(ii)) ---------------------------
+
+
+class Extendable(models.Model):
+    """A request the clinic may take 30 more days over, once, with a written reason.
+
+    `due_at` is always the date the clinic must answer by, extended or not, so every list and
+    every overdue flag reads one field; `original_due_at` keeps the date the rule first set.
+    """
+
+    due_at = models.DateTimeField()  # when the clinic must answer by, extension included
+    original_due_at = models.DateTimeField(null=True, blank=True)
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    extension_reason = models.TextField(blank=True)  # the written notice the client reads
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def extension_complete(name: str) -> models.CheckConstraint:
+        """Not extended, or extended with all of when, by whom, why and a later due date."""
+        return models.CheckConstraint(
+            condition=models.Q(
+                original_due_at__isnull=True,
+                extended_at__isnull=True,
+                extended_by__isnull=True,
+                extension_reason="",
+            )
+            | models.Q(
+                original_due_at__isnull=False,
+                extended_at__isnull=False,
+                extended_by__isnull=False,
+                due_at__gt=models.F("original_due_at"),
+            )
+            & ~models.Q(extension_reason=""),
+            name=name,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        raise NotImplementedError  # each request model says which of its states is open
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extended_at is not None
+
+    @property
+    def can_extend(self) -> bool:
+        """Open, never extended, and still inside the period: the notice has to reach the
+        client before the original date runs out."""
+        return self.is_open and not self.is_extended and timezone.now() <= self.due_at
+
+
 # --- The right of access (45 CFR 164.524) ---------------------------------------------------
 
 
@@ -54,7 +110,7 @@ class RecordRequestStatus(models.TextChoices):
     DENIED = "denied", "Denied"
 
 
-class RecordRequest(models.Model):
+class RecordRequest(Extendable):
     """A client's request for a copy of their designated record set, as a PDF and as FHIR.
 
     The released files are kept here byte for byte, so what the client downloads is exactly
@@ -65,7 +121,6 @@ class RecordRequest(models.Model):
     client = models.ForeignKey("clients.Client", models.PROTECT, related_name="record_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
-    due_at = models.DateTimeField()
     status = models.CharField(
         max_length=10, choices=RecordRequestStatus.choices, default=RecordRequestStatus.REQUESTED
     )
@@ -117,6 +172,7 @@ class RecordRequest(models.Model):
                 & ~models.Q(denial_reason=""),
                 name="record_request_decision_complete",
             ),
+            Extendable.extension_complete("record_request_extension_complete"),
         ]
 
     def __str__(self) -> str:
@@ -140,7 +196,7 @@ class AmendmentStatus(models.TextChoices):
     DENIED = "denied", "Denied"
 
 
-class AmendmentRequest(models.Model):
+class AmendmentRequest(Extendable):
     """A client's request to correct one signed document: one plan version or one note.
 
     The document itself never changes. An accepted request becomes a signed addendum to that
@@ -163,7 +219,6 @@ class AmendmentRequest(models.Model):
     reason = models.TextField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
-    due_at = models.DateTimeField()
     status = models.CharField(
         max_length=10, choices=AmendmentStatus.choices, default=AmendmentStatus.OPEN
     )
@@ -248,6 +303,7 @@ class AmendmentRequest(models.Model):
                 & ~models.Q(disagreement=""),
                 name="amendment_rebuttal_after_disagreement",
             ),
+            Extendable.extension_complete("amendment_extension_complete"),
         ]
 
     def __str__(self) -> str:

@@ -82,6 +82,48 @@ def shown_day(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "F j, Y")
 
 
+# --- The one extension ----------------------------------------------------------------------
+
+# 164.524(b)(2)(ii) and 164.526(b)(2)(ii): the clinic may take no more than 30 more days, once,
+# if within the original period it tells the client in writing why, and by when it will answer.
+EXTENSION = timedelta(days=30)
+
+
+def _extend(
+    actor: Any, locked: RecordRequest | AmendmentRequest, reason: str, *, now: datetime, action: str
+) -> None:
+    """Move the due date of an open request 30 days on, once, with the written reason."""
+    if locked.is_extended:
+        raise RightsRefused(
+            f"This request was already extended once, on {shown_day(locked.extended_at or now)}, "
+            f"to {shown_day(locked.due_at)}. The rule allows one extension: answer it by then."
+        )
+    if now > locked.due_at:
+        raise RightsRefused(
+            f"The time to answer ran out on {shown_day(locked.due_at)}. An extension has to reach "
+            "the client before the original due date, so this request can no longer be extended: "
+            "answer it now."
+        )
+    original = locked.due_at
+    locked.original_due_at, locked.due_at = original, original + EXTENSION
+    locked.extended_at, locked.extended_by, locked.extension_reason = now, actor, reason
+    locked.save()
+    record(
+        action,
+        actor=actor,
+        client=locked.client,
+        obj=locked,
+        detail={"original_due_at": original.isoformat(), "due_at": locked.due_at.isoformat()},
+    )
+
+
+def _extension_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise RightsRefused("Write why more time is needed; the client reads it with the new date.")
+    return reason
+
+
 # --- Copies of the record (45 CFR 164.524) -------------------------------------------------
 
 # 164.524(b)(2): act on a request for access within 30 days of receiving it.
@@ -182,6 +224,17 @@ def deny_record_copy(
     locked.denial_reason = reason
     locked.save()
     record("privacy.record_copy.deny", actor=actor, client=locked.client, obj=locked)
+    return locked
+
+
+@transaction.atomic
+def extend_record_copy(
+    actor: Any, record_request: RecordRequest, reason: str, *, now: datetime
+) -> RecordRequest:
+    """Take 30 more days over a copy, once, telling the client why (164.524(b)(2)(ii))."""
+    reason = _extension_reason(reason)
+    locked = _open_record_request(record_request)
+    _extend(actor, locked, reason, now=now, action="privacy.record_copy.extend")
     return locked
 
 
@@ -308,6 +361,17 @@ def _open_amendment(amendment: AmendmentRequest) -> AmendmentRequest:
             f"This request was already {locked.get_status_display().lower()} on "
             f"{shown_day(locked.decided_at or locked.requested_at)}."
         )
+    return locked
+
+
+@transaction.atomic
+def extend_amendment(
+    actor: Any, amendment: AmendmentRequest, reason: str, *, now: datetime
+) -> AmendmentRequest:
+    """Take 30 more days over an amendment, once, telling the client why (164.526(b)(2)(ii))."""
+    reason = _extension_reason(reason)
+    locked = _open_amendment(amendment)
+    _extend(actor, locked, reason, now=now, action="privacy.amendment.extend")
     return locked
 
 

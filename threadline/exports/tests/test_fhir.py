@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from threadline import demo
@@ -32,12 +33,15 @@ from threadline.exports.fhir import (
     CAREPLAN_PROFILE,
     CONSENT_SCOPE,
     CPT,
+    DENIED_AMENDMENT,
     ICD10CM,
     LOINC,
+    THREADLINE_DOCUMENT_TYPE,
     check_bundle,
     client_bundle,
     record_number_system,
 )
+from threadline.exports.practice import describe_record
 from threadline.measures import services as measures
 from threadline.notes import checks
 from threadline.notes import services as notes
@@ -49,6 +53,9 @@ from threadline.plans.models import PlanAddendum, PlanVersion
 from threadline.plans.samples import complete_plan
 from threadline.portal import services as portal
 from threadline.portal.tests.factories import client_account
+from threadline.privacy import services as privacy
+from threadline.privacy.models import AmendmentRequest
+from threadline.privacy.tests.factories import amendment_request, requester
 from threadline.signatures.models import Meaning, Signature
 from threadline.signatures.services import signatures_of
 
@@ -617,6 +624,162 @@ def test_each_addendum_check_fires_on_a_broken_bundle(
     brake(data)
     problems = check_bundle(Bundle.model_validate(data))
     assert any(expected in problem for problem in problems), (name, problems)
+
+
+# --- denied amendment requests ------------------------------------------------------------------
+
+STATEMENT = "I never said I drive; my sister drives me to every session."
+REBUTTAL = "The session of that day records the client's own words about driving."
+
+
+@dataclass(frozen=True)
+class Disputes:
+    record: Record
+    note: AmendmentRequest  # denied, with the client's statement and the clinician's rebuttal
+    plan: AmendmentRequest  # denied, nothing further yet
+    open: AmendmentRequest  # not decided: not exported
+
+
+@pytest.fixture
+def disputes(record: Record) -> Disputes:
+    now = timezone.now()
+    note = amendment_request(record.note)
+    note = privacy.deny_amendment(record.clinician, note, "The note is accurate.", now=now)
+    note = privacy.file_disagreement(requester(record.client), note, STATEMENT, now=now)
+    note = privacy.add_rebuttal(record.clinician, note, REBUTTAL, now=now)
+    plan = amendment_request(record.first)
+    plan = privacy.deny_amendment(record.clinician, plan, "Version 1 was as agreed.", now=now)
+    return Disputes(record, note, plan, amendment_request(record.second))
+
+
+def _text(document: Json) -> str:
+    return base64.b64decode(document["content"][0]["attachment"]["data"]).decode()
+
+
+def test_denied_amendment_requests_go_with_the_disputed_documents(disputes: Disputes) -> None:
+    record = disputes.record
+    bundle = client_bundle(record.client)
+    again = Bundle.model_validate(json.loads(bundle.model_dump_json()))
+    assert again == bundle
+    assert check_bundle(again) == []
+    data = _data(bundle)
+    for entry in data["entry"]:  # each resource validates on its own too
+        get_fhir_model_class(entry["resource"]["resourceType"]).model_validate(entry["resource"])
+    disputed = [d for d in _resources(data, "DocumentReference") if d["id"].startswith("amend")]
+    assert {d["id"] for d in disputed} == {
+        f"amendment-request-{disputes.note.pk}",
+        f"amendment-request-{disputes.plan.pk}",
+    }
+
+    of_note = _one(data, "DocumentReference", f"amendment-request-{disputes.note.pk}")
+    assert _codes(of_note["type"], THREADLINE_DOCUMENT_TYPE) == [DENIED_AMENDMENT[0]]
+    assert _codes(of_note["type"], LOINC) == []
+    assert of_note["relatesTo"] == [
+        {
+            "code": "appends",
+            "target": {"reference": _url(data, "DocumentReference", f"note-{record.note.pk}")},
+        }
+    ]
+    assert of_note["subject"]["reference"] == _url(data, "Patient", f"client-{record.client.pk}")
+    assert [a["reference"] for a in of_note["author"]] == [
+        _url(data, "Patient", f"client-{record.client.pk}"),
+        _url(data, "Practitioner", f"practitioner-{record.clinician.pk}"),
+    ]
+    text = _text(of_note)
+    assert disputes.note.requested_change in text
+    assert disputes.note.reason in text
+    assert "The note is accurate." in text
+    assert STATEMENT in text and REBUTTAL in text
+    attachment = of_note["content"][0]["attachment"]
+    assert attachment["size"] == len(text.encode())
+    assert attachment["contentType"].startswith("text/plain")
+
+    of_plan = _one(data, "DocumentReference", f"amendment-request-{disputes.plan.pk}")
+    assert "relatesTo" not in of_plan  # relatesTo may only target a DocumentReference
+    assert of_plan["context"]["related"] == [
+        {"reference": _url(data, "CarePlan", f"plan-{record.first.pk}")}
+    ]
+    assert "Version 1 was as agreed." in _text(of_plan)
+    assert "statement of disagreement" not in _text(of_plan)
+
+    # Not signed documents: no Provenance claims a signature on them.
+    urls = {_url(data, "DocumentReference", d["id"]) for d in disputed}
+    targets = {t["reference"] for p in _resources(data, "Provenance") for t in p["target"]}
+    assert not urls & targets
+
+
+def _of_note(data: Json) -> Json:
+    return next(d for d in _resources(data, "DocumentReference") if d.get("relatesTo"))
+
+
+def _of_plan(data: Json) -> Json:
+    return next(
+        d
+        for d in _resources(data, "DocumentReference")
+        if d["id"].startswith("amendment-request-") and "related" in d.get("context", {})
+    )
+
+
+def _disputed_note_left_out(data: Json) -> None:
+    # The dispute is the only resource that appends here; the note it disputes goes missing.
+    target = _of_note(data)["relatesTo"][0]["target"]["reference"]
+    data["entry"] = [e for e in data["entry"] if e["fullUrl"] != target]
+
+
+def _disputed_plan_dangling(data: Json) -> None:
+    _of_plan(data)["context"]["related"][0]["reference"] = (
+        "urn:uuid:00000000-0000-4000-8000-000000000003"
+    )
+
+
+def _disputes_the_patient(data: Json) -> None:
+    _of_plan(data)["context"]["related"][0] = dict(_of_plan(data)["subject"])
+
+
+def _disputes_nothing(data: Json) -> None:
+    del _of_plan(data)["context"]
+
+
+def _dispute_without_text(data: Json) -> None:
+    del _of_plan(data)["content"][0]["attachment"]["data"]
+
+
+DISPUTE_BREAKS: list[tuple[str, Callable[[Json], None], str]] = [
+    ("dispute of a note left out", _disputed_note_left_out, "disputes urn:uuid:"),
+    ("dispute of a plan not in the bundle", _disputed_plan_dangling, "disputes urn:uuid:"),
+    ("dispute of a plan, dangling", _disputed_plan_dangling, "does not resolve"),
+    ("dispute of the patient", _disputes_the_patient, "not a signed plan or note"),
+    ("dispute of nothing", _disputes_nothing, "names no document"),
+    ("dispute without its text", _dispute_without_text, "carries no text"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "brake", "expected"), DISPUTE_BREAKS, ids=[b[0] for b in DISPUTE_BREAKS]
+)
+def test_each_dispute_check_fires_on_a_broken_bundle(
+    disputes: Disputes, name: str, brake: Callable[[Json], None], expected: str
+) -> None:
+    data = copy.deepcopy(_data(client_bundle(disputes.record.client)))
+    assert check_bundle(Bundle.model_validate(data)) == []
+    brake(data)
+    problems = check_bundle(Bundle.model_validate(data))
+    assert any(expected in problem for problem in problems), (name, problems)
+
+
+def test_the_released_record_copy_carries_the_denied_requests(disputes: Disputes) -> None:
+    record = disputes.record
+    made = privacy.request_record_copy(requester(record.client), now=timezone.now())
+    released = privacy.release_record_copy(record.clinician, made, now=timezone.now())
+    data = json.loads(bytes(released.fhir or b""))
+    assert f"amendment-request-{disputes.note.pk}" in {
+        d["id"] for d in _resources(data, "DocumentReference")
+    }
+
+
+def test_an_export_disclosure_counts_the_denied_requests(disputes: Disputes) -> None:
+    description = describe_record(disputes.record.client, "FHIR bundle", fhir=True)
+    assert "2 denied amendment requests" in description  # the open one is not among them
 
 
 # --- the demo practice -------------------------------------------------------------------------
