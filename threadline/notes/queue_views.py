@@ -14,6 +14,7 @@ from threadline.access import Action
 from threadline.audit.services import record
 from threadline.lib.http import Request
 from threadline.notes.queue import QueueItem, WorkQueue, practice_counts, work_queue
+from threadline.reviews import break_glass
 from threadline.rules.review import DUE_SOON_DAYS
 
 
@@ -95,9 +96,21 @@ def work_queue_page(request: Request) -> HttpResponse:
         )
     access.require(request.user, Action.PRACTICE_MANAGE)
     counts = practice_counts(member.practice, now=now)
+    # Emergency access is reviewed by the admin; without this line a new use would wait
+    # unseen until someone thought to open the report. A number only: the admin's queue names
+    # no client.
+    break_glass_to_review = break_glass.unreviewed_count(member.practice)
     record(
         "queue.view",
         actor=request.user,
-        detail={"view": "practice", "clinicians": [row.clinician.pk for row in counts]},
+        detail={
+            "view": "practice",
+            "clinicians": [row.clinician.pk for row in counts],
+            "break_glass_to_review": break_glass_to_review,
+        },
     )
-    return render(request, "notes/queue.html", {"queue": None, "counts": counts})
+    return render(
+        request,
+        "notes/queue.html",
+        {"queue": None, "counts": counts, "break_glass_to_review": break_glass_to_review},
+    )

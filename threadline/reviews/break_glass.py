@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from threadline import access
-from threadline.accounts.models import CLINICAL_ROLES, Membership
+from threadline.accounts.models import CLINICAL_ROLES, Membership, Practice
 from threadline.audit.models import AuditEvent
 from threadline.audit.services import record
 from threadline.clients.models import Client
@@ -153,6 +153,15 @@ def mark_reviewed(actor: Any, grant: BreakGlassGrant, *, now: datetime) -> Break
     grant.save(update_fields=["reviewed_at", "reviewed_by"])
     record("break_glass.review", actor=actor, client=grant.client, obj=grant)
     return grant
+
+
+def unreviewed_count(practice: Practice) -> int:
+    """How many of the practice's grants wait for the admin's review: one query, a number only.
+
+    Counts what the report's "not reviewed" list shows, still-open grants included, so the
+    number on the admin's work queue matches the list its link opens.
+    """
+    return BreakGlassGrant.objects.filter(practice=practice, reviewed_at__isnull=True).count()
 
 
 def open_grants(user: Any, now: datetime) -> QuerySet[BreakGlassGrant]:

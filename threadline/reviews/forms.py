@@ -14,7 +14,7 @@ from threadline.notes.models import Kind
 from threadline.plans.models import PlanVersion
 from threadline.reviews import policy
 from threadline.reviews.break_glass import REASON_HELP
-from threadline.reviews.models import OutsideReader, ReaderKind, Scope
+from threadline.reviews.models import CaseDocument, OutsideReader, ReaderKind, ReviewCase, Scope
 
 # A review or an authorization is time-boxed; a longer one is a new decision, made again.
 LONGEST = timedelta(days=366)
@@ -28,6 +28,33 @@ def _future_day(day: date) -> date:
     if day > today + LONGEST:
         raise forms.ValidationError("Choose a date within a year; it can be renewed later.")
     return day
+
+
+def _note_range(form: forms.Form, data: dict[str, Any]) -> tuple[date | None, date | None]:
+    """The notes' date range, checked: both ends or neither, in order, with a kind ticked."""
+    start, end = data.get("notes_from"), data.get("notes_to")
+    if (start is None) != (end is None):
+        form.add_error("notes_to" if end is None else "notes_from", "Give both dates.")
+    elif start and end and start > end:
+        form.add_error("notes_to", "The end of the range is before its start.")
+    elif start and end and not data.get("note_kinds"):
+        form.add_error("note_kinds", "Tick at least one kind of note.")
+    return start, end
+
+
+def _note_kinds_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Kinds of note in that range",
+        choices=[
+            (Kind.PROGRESS.value, "Progress notes"),
+            (Kind.DISCHARGE.value, "Discharge summary"),
+            (Kind.INTAKE.value, "Intake assessment"),
+        ],
+        initial=[Kind.PROGRESS.value],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Include the intake assessment only when the payer asked for it.",
+    )
 
 
 class NewReaderFields(forms.Form):
@@ -67,18 +94,7 @@ class ReviewCaseForm(NewReaderFields):
     )
     notes_from = forms.DateField(label="Notes from", widget=DATE, required=False)
     notes_to = forms.DateField(label="Notes through", widget=DATE, required=False)
-    note_kinds = forms.MultipleChoiceField(
-        label="Kinds of note in that range",
-        choices=[
-            (Kind.PROGRESS.value, "Progress notes"),
-            (Kind.DISCHARGE.value, "Discharge summary"),
-            (Kind.INTAKE.value, "Intake assessment"),
-        ],
-        initial=[Kind.PROGRESS.value],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Include the intake assessment only when the payer asked for it.",
-    )
+    note_kinds = _note_kinds_field()
     reviewer = forms.ModelChoiceField(
         OutsideReader.objects.none(),
         label="Reviewer",
@@ -110,13 +126,7 @@ class ReviewCaseForm(NewReaderFields):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("notes_from"), data.get("notes_to")
-        if (start is None) != (end is None):
-            self.add_error("notes_to" if end is None else "notes_from", "Give both dates.")
-        elif start and end and start > end:
-            self.add_error("notes_to", "The end of the range is before its start.")
-        elif start and end and not data.get("note_kinds"):
-            self.add_error("note_kinds", "Tick at least one kind of note.")
+        start, end = _note_range(self, data)
         reviewer, payer = data.get("reviewer"), data.get("payer")
         if reviewer is not None and payer is not None and reviewer.payer_id != payer.pk:
             self.add_error(
@@ -133,6 +143,81 @@ class ReviewCaseForm(NewReaderFields):
                     "holds signed notes."
                 )
         return data
+
+
+class AttachForm(forms.Form):
+    """More of the client's signed documents for an open case, chosen as when it was opened:
+    plan versions by ticking them, notes by a date range. Those already attached are left out."""
+
+    plan_versions = forms.ModelMultipleChoiceField(
+        PlanVersion.objects.none(),
+        label="Signed plan versions not yet attached",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes_from = forms.DateField(label="Notes from", widget=DATE, required=False)
+    notes_to = forms.DateField(label="Notes through", widget=DATE, required=False)
+    note_kinds = _note_kinds_field()
+
+    def __init__(self, *args: Any, case: ReviewCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.resolved_notes: list[Any] = []
+        self.already_attached = 0  # notes in the range that the case already holds
+        attached = policy.attached(case)
+        self.attached_notes = set(attached.values_list("note_id", flat=True))
+        versions = policy.signed_plan_versions(case.client).exclude(
+            pk__in=attached.filter(plan_version__isnull=False).values("plan_version")
+        )
+        self.fields["plan_versions"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["plan_versions"].label_from_instance = _version_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = _note_range(self, data)
+        if self.errors:
+            return data
+        in_range = policy.signed_notes_between(
+            self.case.client, list(data.get("note_kinds") or []), start, end
+        )
+        self.resolved_notes = [n for n in in_range if n.pk not in self.attached_notes]
+        self.already_attached = len(in_range) - len(self.resolved_notes)
+        if not data.get("plan_versions") and not self.resolved_notes:
+            if self.already_attached:
+                raise forms.ValidationError(
+                    "Every signed note in that range is already attached. Give another range, "
+                    "or tick a plan version."
+                )
+            raise forms.ValidationError(
+                "Nothing to attach: tick a plan version, or give a date range that holds signed "
+                "notes."
+            )
+        return data
+
+
+class DetachForm(forms.Form):
+    """Take one attached document out of an open case, with the reason kept on the record."""
+
+    document = forms.ModelChoiceField(
+        CaseDocument.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "That document is not attached to this case (it may have been "
+            "detached already).",
+            "required": "Choose the document to detach.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason for detaching",
+        max_length=300,
+        error_messages={
+            "required": "Say why it is detached, such as: attached by mistake, another episode."
+        },
+    )
+
+    def __init__(self, *args: Any, case: ReviewCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = policy.attached(case)  # type: ignore[attr-defined]
 
 
 def _version_label(version: PlanVersion) -> str:

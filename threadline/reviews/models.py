@@ -116,13 +116,28 @@ class ReviewCase(models.Model):
 
 
 class CaseDocument(models.Model):
-    """One document under review, fixed when the case was opened: later notes never join."""
+    """One document under review: those resolved when the case opened, and any the practice
+    attached while it was open (a payer asking for more). Later notes never join on their own.
+
+    Detaching marks the row instead of deleting it, so the case keeps who shared what and why it
+    stopped; the reviewer's reads stay in the audit log and the accounting of disclosures.
+    """
 
     case = models.ForeignKey(ReviewCase, models.CASCADE, related_name="documents")
     plan_version = models.ForeignKey(
         "plans.PlanVersion", models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.ForeignKey("notes.Note", models.PROTECT, null=True, blank=True, related_name="+")
+    # Empty for the documents resolved when the case opened; set for those attached later.
+    attached_at = models.DateTimeField(null=True, blank=True)
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detached_at = models.DateTimeField(null=True, blank=True)
+    detached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detach_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -132,14 +147,38 @@ class CaseDocument(models.Model):
                 | models.Q(plan_version__isnull=True, note__isnull=False),
                 name="case_document_is_one_document",
             ),
+            # Once while attached; a document detached by mistake can be attached again.
             models.UniqueConstraint(
-                fields=["case", "plan_version"], name="case_document_plan_once"
+                fields=["case", "plan_version"],
+                condition=models.Q(detached_at__isnull=True),
+                name="case_document_plan_once",
             ),
-            models.UniqueConstraint(fields=["case", "note"], name="case_document_note_once"),
+            models.UniqueConstraint(
+                fields=["case", "note"],
+                condition=models.Q(detached_at__isnull=True),
+                name="case_document_note_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attached_at__isnull=True, attached_by__isnull=True)
+                | models.Q(attached_at__isnull=False, attached_by__isnull=False),
+                name="case_document_attached_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(detached_at__isnull=True, detached_by__isnull=True)
+                | (
+                    models.Q(detached_at__isnull=False, detached_by__isnull=False)
+                    & ~models.Q(detach_reason="")
+                ),
+                name="case_document_detached_by_someone_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.plan_version or self.note} in {self.case}"
+
+    @property
+    def is_attached(self) -> bool:
+        return self.detached_at is None
 
 
 class Scope(models.TextChoices):

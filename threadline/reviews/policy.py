@@ -1,7 +1,8 @@
 """What an outside reader may read, asked afresh on every request.
 
 An insurance reviewer reads exactly the documents attached to one of their review cases while
-it is open (not closed, not expired). A collaborating clinician reads the record types a live
+it is open (not closed, not expired); one attached later is readable, and one detached is not,
+from the next request. A collaborating clinician reads the record types a live
 client authorization covers (not revoked, not expired). Nothing is cached, so a closure, an
 expiry or a revocation takes effect at the next request.
 
@@ -116,9 +117,13 @@ def _notes() -> QuerySet[Note]:
     ).select_related("client", "appointment", "plan_version__plan", "author__clinician_profile")
 
 
-def in_reading_order(documents: list[Document]) -> list[Document]:
+def reading_key(document: Document) -> tuple[bool, date, int]:
     """Plans first, then notes, each by date of service."""
-    return sorted(documents, key=lambda d: (d.kind != "plan", d.day or date.min, d.obj.pk))
+    return (document.kind != "plan", document.day or date.min, document.obj.pk)
+
+
+def in_reading_order(documents: list[Document]) -> list[Document]:
+    return sorted(documents, key=reading_key)
 
 
 # --- staff choosing what a case attaches -----------------------------------------------------
@@ -126,6 +131,16 @@ def in_reading_order(documents: list[Document]) -> list[Document]:
 
 def signed_plan_versions(client: Any) -> QuerySet[PlanVersion]:
     return _plans().filter(plan__client=client).order_by("-signed_at", "-id")
+
+
+def signed_notes(client: Any) -> QuerySet[Note]:
+    """The client's signed notes a case may attach (never psychotherapy notes)."""
+    return _notes().filter(client=client)
+
+
+def attached(case: ReviewCase) -> QuerySet[CaseDocument]:
+    """The documents the reviewer may read now: attached, and not detached since."""
+    return CaseDocument.objects.filter(case=case, detached_at__isnull=True)
 
 
 def signed_notes_between(
@@ -159,10 +174,8 @@ def case_documents_for(
 ) -> tuple[ReviewCase, list[Document]]:
     """An open case of this reader and exactly the documents attached to it."""
     case = case_for(reader, case_id, now)
-    attached = CaseDocument.objects.filter(case=case).select_related(
-        "plan_version__plan", "note__appointment"
-    )
-    documents = [Document(a.plan_version, a.note) for a in attached]
+    rows = attached(case).select_related("plan_version__plan", "note__appointment")
+    documents = [Document(a.plan_version, a.note) for a in rows]
     return case, in_reading_order(documents)
 
 
@@ -191,7 +204,7 @@ def case_note_for(
 
 
 def _attached(case: ReviewCase, field: str) -> QuerySet[CaseDocument, Any]:
-    return CaseDocument.objects.filter(case=case, **{f"{field}__isnull": False}).values(field)
+    return attached(case).filter(**{f"{field}__isnull": False}).values(field)
 
 
 # --- collaborating clinicians ----------------------------------------------------------------

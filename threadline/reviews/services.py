@@ -22,8 +22,9 @@ from threadline.clients.models import Client
 from threadline.notes.models import Note
 from threadline.plans.models import PlanVersion
 from threadline.portal import tokens
-from threadline.privacy.models import RecipientKind
+from threadline.privacy.models import Disclosure, RecipientKind
 from threadline.privacy.services import record_disclosure
+from threadline.reviews import policy
 from threadline.reviews.models import (
     CaseDocument,
     ClientAuthorization,
@@ -300,6 +301,154 @@ def close_case(actor: Any, case: ReviewCase, *, now: datetime) -> ReviewCase:
     case.save(update_fields=["closed_at", "closed_by"])
     record("review_case.close", actor=actor, client=case.client, obj=case)
     return case
+
+
+# Said whenever a change is asked of a case that has ended; a new case is the way to share more.
+CASE_ENDED = (
+    "This review case has ended, so its documents can no longer change. Open a new case if the "
+    "payer needs more."
+)
+
+
+def _open_for_change(case: ReviewCase, now: datetime) -> ReviewCase:
+    """The case, locked so two changes (or a change and a closure) cannot interleave."""
+    locked = ReviewCase.objects.select_for_update(of=("self",)).select_related(
+        "client", "reviewer__user"
+    )
+    case = locked.get(pk=case.pk)
+    if not case.is_open(now):
+        raise ValidationError(CASE_ENDED)
+    return case
+
+
+def _named(documents: list[Document]) -> str:
+    return "; ".join(d.describe() for d in policy.in_reading_order(documents))
+
+
+@transaction.atomic
+def attach_documents(
+    actor: Any,
+    case: ReviewCase,
+    *,
+    plan_versions: list[PlanVersion],
+    notes: list[Note],
+    now: datetime,
+) -> list[CaseDocument]:
+    """Attach more of the client's signed documents to an open case (a payer asked for more).
+
+    The reviewer can read them from their next request. Only this client's signed plan
+    versions and notes are accepted, each once.
+    """
+    case = _open_for_change(case, now)
+    versions = list({v.pk: v for v in plan_versions}.values())
+    chosen_notes = list({n.pk: n for n in notes}.values())
+    if not versions and not chosen_notes:
+        raise ValidationError("Choose at least one signed plan version or note to attach.")
+    signed_versions = set(
+        policy.signed_plan_versions(case.client)
+        .filter(pk__in=[v.pk for v in versions])
+        .values_list("pk", flat=True)
+    )
+    signed = set(
+        policy.signed_notes(case.client)
+        .filter(pk__in=[n.pk for n in chosen_notes])
+        .values_list("pk", flat=True)
+    )
+    if any(v.pk not in signed_versions for v in versions) or any(
+        n.pk not in signed for n in chosen_notes
+    ):
+        raise ValidationError(
+            "Only this client's signed plan versions and notes can be attached; drafts and other "
+            "clients' documents cannot."
+        )
+    current = policy.attached(case)
+    attached_versions = set(current.values_list("plan_version_id", flat=True))
+    attached_notes = set(current.values_list("note_id", flat=True))
+    twice = [Document(v, None) for v in versions if v.pk in attached_versions]
+    twice += [Document(None, n) for n in chosen_notes if n.pk in attached_notes]
+    if twice:
+        raise ValidationError(
+            f"Already attached to this case: {_named(twice)}. Choose only documents not yet "
+            "attached."
+        )
+    rows = CaseDocument.objects.bulk_create(
+        [
+            CaseDocument(case=case, plan_version=v, attached_at=now, attached_by=actor)
+            for v in versions
+        ]
+        + [
+            CaseDocument(case=case, note=n, attached_at=now, attached_by=actor)
+            for n in chosen_notes
+        ]
+    )
+    record(
+        "review_case.attach",
+        actor=actor,
+        client=case.client,
+        obj=case,
+        detail={
+            "plan_versions": [v.pk for v in versions],
+            "notes": [n.pk for n in chosen_notes],
+        },
+    )
+    return rows
+
+
+def _read_by_reviewer(case: ReviewCase, document: Document) -> bool:
+    """Whether the reviewer opened or downloaded it while this case was open."""
+    return Disclosure.objects.filter(
+        client=case.client,
+        by=case.reviewer.user,
+        object_type=document.obj._meta.label_lower,
+        object_id=str(document.obj.pk),
+        disclosed_at__gte=case.opened_at,
+    ).exists()
+
+
+@transaction.atomic
+def detach_document(
+    actor: Any, case: ReviewCase, document_id: int, *, reason: str, now: datetime
+) -> tuple[CaseDocument, bool]:
+    """Take a document attached by mistake out of an open case, saying why.
+
+    The reviewer cannot open it from their next request. Nothing is deleted: the row keeps who
+    detached it, when and why, and any read of it stays in the audit log and in the client's
+    accounting of disclosures. Returns the row and whether the reviewer had already read it.
+    """
+    case = _open_for_change(case, now)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why it is detached, such as: attached by mistake, another episode."}
+        )
+    row = (
+        policy.attached(case)
+        .select_for_update(of=("self",))
+        .select_related("plan_version__plan", "note__appointment")
+        .filter(pk=document_id)
+        .first()
+    )
+    if row is None:
+        raise ValidationError(
+            "That document is not attached to this case (it may have been detached already)."
+        )
+    row.detached_at, row.detached_by, row.detach_reason = now, actor, reason
+    row.save(update_fields=["detached_at", "detached_by", "detach_reason"])
+    document = Document(row.plan_version, row.note)
+    already_read = _read_by_reviewer(case, document)
+    record(
+        "review_case.detach",
+        actor=actor,
+        client=case.client,
+        obj=case,
+        detail={
+            "document": row.pk,
+            document.kind: document.obj.pk,
+            "reason": reason,
+            "read_by_reviewer": already_read,
+        },
+    )
+    return row, already_read
 
 
 # --- client authorizations --------------------------------------------------------------------

@@ -4,6 +4,7 @@ admin's break-glass designations and review report. Break-glass itself is in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +27,14 @@ from threadline.clients.models import Client
 from threadline.lib.http import Request
 from threadline.privacy.models import Disclosure
 from threadline.reviews import break_glass, policy, services
-from threadline.reviews.forms import AuthorizationForm, NewReaderFields, ReviewCaseForm, RevokeForm
+from threadline.reviews.forms import (
+    AttachForm,
+    AuthorizationForm,
+    DetachForm,
+    NewReaderFields,
+    ReviewCaseForm,
+    RevokeForm,
+)
 from threadline.reviews.models import (
     BreakGlassGrant,
     CaseDocument,
@@ -159,14 +168,101 @@ def _case(request: Request, client_id: int, case_id: int) -> tuple[Client, Revie
     return client, case
 
 
-@login_required
-def review_case_detail(request: Request, client_id: int, case_id: int) -> HttpResponse:
-    client, case = _case(request, client_id, case_id)
-    record("review_case.view", actor=request.user, client=client, obj=case)
-    attached = CaseDocument.objects.filter(case=case).select_related(
-        "plan_version__plan", "note__appointment"
+@dataclass(frozen=True)
+class AttachedRow:
+    """One row of the case's documents: the stored row and the words the page uses."""
+
+    row: CaseDocument
+    document: policy.Document
+
+
+def _rows(case: ReviewCase) -> tuple[list[AttachedRow], list[AttachedRow]]:
+    """The documents the reviewer may read now, and those detached, each in reading order."""
+    stored = CaseDocument.objects.filter(case=case).select_related(
+        "plan_version__plan", "note__appointment", "attached_by", "detached_by"
     )
-    documents = policy.in_reading_order([policy.Document(a.plan_version, a.note) for a in attached])
+    rows = [AttachedRow(r, policy.Document(r.plan_version, r.note)) for r in stored]
+    rows.sort(key=lambda r: policy.reading_key(r.document))
+    return [r for r in rows if r.row.is_attached], [r for r in rows if not r.row.is_attached]
+
+
+def _change_documents(
+    request: Request, case: ReviewCase, attach_form: AttachForm, detach_form: DetachForm
+) -> str | None:
+    """Apply an attach or detach asked of an open case; the success message, or None."""
+    now = timezone.now()
+    if request.POST.get("decision") == "attach":
+        if not attach_form.is_valid():
+            return None
+        data = attach_form.cleaned_data
+        try:
+            rows = services.attach_documents(
+                request.user,
+                case,
+                plan_versions=list(data["plan_versions"]),
+                notes=attach_form.resolved_notes,
+                now=now,
+            )
+        except ValidationError as error:
+            attach_form.add_error(None, error)
+            return None
+        skipped = attach_form.already_attached
+        also = (
+            f" {skipped} signed note{'s' if skipped > 1 else ''} in that range "
+            f"{'were' if skipped > 1 else 'was'} already attached."
+            if skipped
+            else ""
+        )
+        count = f"{len(rows)} document{'' if len(rows) == 1 else 's'}"
+        return f"{count} attached. The reviewer can read them from their next page.{also}"
+    if not detach_form.is_valid():
+        return None
+    try:
+        row, already_read = services.detach_document(
+            request.user,
+            case,
+            detach_form.cleaned_data["document"].pk,
+            reason=detach_form.cleaned_data["reason"],
+            now=now,
+        )
+    except ValidationError as error:
+        detach_form.add_error(None, error)
+        return None
+    name = policy.Document(row.plan_version, row.note).describe()
+    read = (
+        " The reviewer had already read it; those reads stay in the client's accounting of "
+        "disclosures."
+        if already_read
+        else ""
+    )
+    return f"{name} detached. The reviewer can no longer open it.{read}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_case_detail(request: Request, client_id: int, case_id: int) -> HttpResponse:
+    """The case, what the reviewer has read, and (while it is open) attaching or detaching
+    documents: posted here with `decision` = "attach" or "detach"."""
+    client, case = _case(request, client_id, case_id)
+    is_open = case.is_open(timezone.now())
+    posted = request.POST if request.method == "POST" else None
+    decision = posted.get("decision") if posted is not None else None
+    attach_form = AttachForm(posted if decision == "attach" else None, case=case)
+    detach_form = DetachForm(posted if decision == "detach" else None, case=case)
+    if posted is not None:
+        if decision not in {"attach", "detach"}:
+            return HttpResponseBadRequest("Say whether to attach or detach a document.")
+        if not is_open:
+            messages.error(request, services.CASE_ENDED)
+            return redirect("review_case_detail", client_id=client.pk, case_id=case.pk)
+        done = _change_documents(request, case, attach_form, detach_form)
+        if done is not None:
+            messages.success(request, done)
+            return redirect("review_case_detail", client_id=client.pk, case_id=case.pk)
+        case.refresh_from_db()  # it may have been closed meanwhile
+        is_open = case.is_open(timezone.now())
+    record("review_case.view", actor=request.user, client=client, obj=case)
+    documents, detached = _rows(case)
     # The reviewer's reads of this client while the case was open, from the accounting.
     reads = Disclosure.objects.filter(
         client=client,
@@ -174,6 +270,7 @@ def review_case_detail(request: Request, client_id: int, case_id: int) -> HttpRe
         disclosed_at__gte=case.opened_at,
         disclosed_at__lte=case.ended_at(),
     ).order_by("-disclosed_at", "-id")[:LIST_LIMIT]
+    failed_detach = detach_form.data.get("document") if detach_form.is_bound else None
     return render(
         request,
         "reviews/case_detail.html",
@@ -181,10 +278,14 @@ def review_case_detail(request: Request, client_id: int, case_id: int) -> HttpRe
             "client": client,
             "case": case,
             "documents": documents,
+            "detached": detached,
             "reads": reads,
             "limit": LIST_LIMIT,
-            "is_open": case.is_open(timezone.now()),
+            "is_open": is_open,
             "needs_password": not services.has_password(case.reviewer),
+            "attach_form": attach_form,
+            "detach_form": detach_form,
+            "failed_detach": str(failed_detach or ""),
         },
     )
 
@@ -343,9 +444,10 @@ def break_glass_report(request: Request) -> HttpResponse:
     )
     if unreviewed_only:
         grants = grants.filter(reviewed_at__isnull=True)
-    page = Paginator(grants.order_by("-started_at", "-id"), REPORT_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # Grants still waiting for review come first, across pages, newest first within each group.
+    waiting = ExpressionWrapper(Q(reviewed_at__isnull=True), output_field=BooleanField())
+    ordered = grants.annotate(waiting=waiting).order_by("-waiting", "-started_at", "-id")
+    page = Paginator(ordered, REPORT_PAGE).get_page(request.GET.get("page"))
     record(
         "break_glass.report.view",
         actor=request.user,

@@ -29,6 +29,9 @@ from threadline.notes.queue import (
 )
 from threadline.plans.models import PlanVersion, TreatmentPlan
 from threadline.portal.tests.factories import client_account
+from threadline.reviews.break_glass import unreviewed_count
+from threadline.reviews.models import BreakGlassGrant
+from threadline.reviews.views import REPORT_PAGE
 from threadline.signatures.models import Meaning, Method, Signature
 
 # 9:00 on a Tuesday in New York, two days after the clocks went forward: held in UTC so that
@@ -127,6 +130,23 @@ def _sign(document: Any, meaning: str, signer: User | None = None) -> Signature:
         attestation="",
         content_sha256="0" * 64,
         record_hmac="0" * 64,
+    )
+
+
+def _grant(
+    user: User, client: Client, *, reviewed_by: User | None = None, now: datetime = NOW
+) -> BreakGlassGrant:
+    """An emergency access grant that ran its hour and ended yesterday, reviewed or not."""
+    started = now - timedelta(days=1)
+    return BreakGlassGrant.objects.create(
+        practice_id=client.practice_id,
+        user=user,
+        client=client,
+        reason="The client called in crisis and the treating clinician was away on leave.",
+        started_at=started,
+        expires_at=started + HOUR,
+        reviewed_at=now if reviewed_by else None,
+        reviewed_by=reviewed_by,
     )
 
 
@@ -466,12 +486,14 @@ def _caseload_of(owner: User, practice: Practice, first: int, count: int) -> Non
         _version(owner, client, signed=False)
         seen_only = make_client(practice, owner, f"TL-{number + 500:05d}")
         _session(owner, seen_only, ended_hours_ago=400)
+        _grant(owner, seen_only)  # emergency access waiting for the admin's review
 
 
 def _queries(user: User, practice: Practice) -> int:
     with CaptureQueriesContext(connection) as captured:
         _queue(user)
         practice_counts(practice, now=NOW)
+        unreviewed_count(practice)
     return len(captured.captured_queries)
 
 
@@ -501,6 +523,29 @@ def test_the_queue_takes_the_same_queries_whatever_the_caseload(
         _queue(supervisor)
     with django_assert_max_num_queries(8):
         practice_counts(practice, now=NOW)
+    # The admin's line of emergency access to review is one count, whatever the number.
+    assert unreviewed_count(practice) == 13
+    with django_assert_max_num_queries(1):
+        unreviewed_count(practice)
+
+
+def test_the_admin_page_takes_the_same_queries_whatever_the_practice_holds(
+    owner: User, admin: User, practice: Practice
+) -> None:
+    browser = signed_in(admin)
+    url = reverse("work_queue")
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert browser.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    _caseload_of(owner, practice, 1, 1)
+    page_queries()  # warm the caches, as any earlier request would
+    small = page_queries()
+    _caseload_of(owner, practice, 2, 12)
+
+    assert page_queries() == small
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -605,3 +650,79 @@ def test_safety_alerts_and_questionnaires_due_are_on_the_queue(
     assert [item.what for item in items] == ["Safety alert: PHQ-9", "GAD-7"]
     assert items[0].urgency is Urgency.OVERDUE
     assert items[1].status == "Due: GAD-7 has not been given yet."
+
+
+# --- emergency access on the admin's queue --------------------------------------------------
+
+
+def test_the_admin_is_told_of_emergency_access_to_review_without_a_client_named(
+    owner: User,
+    colleague: User,
+    admin: User,
+    outsider: User,
+    client_record: Client,
+    queue_url: str,
+) -> None:
+    now = timezone.now()
+    _grant(colleague, client_record, now=now)
+    _grant(colleague, client_record, now=now - HOUR)
+    _grant(colleague, client_record, reviewed_by=admin, now=now)  # already reviewed
+    elsewhere = make_client(outsider.membership.practice, outsider, "TL-09999")
+    _grant(outsider, elsewhere, now=now)  # another practice's
+
+    page = signed_in(admin).get(queue_url).content.decode()
+
+    assert "Emergency access to review: 2" in page
+    assert f'href="{reverse("break_glass_report")}?show=unreviewed"' in page
+    for shown in ("Avery", "Testwell", "TL-00001", "TL-09999", "crisis"):
+        assert shown not in page
+    event = AuditEvent.objects.get(action="queue.view")
+    assert (event.detail["view"], event.detail["break_glass_to_review"]) == ("practice", 2)
+
+
+def test_no_emergency_access_line_when_everything_was_reviewed(
+    colleague: User, admin: User, client_record: Client, queue_url: str
+) -> None:
+    _grant(colleague, client_record, reviewed_by=admin, now=timezone.now())
+
+    page = signed_in(admin).get(queue_url).content.decode()
+
+    assert "Emergency access to review" not in page
+    assert AuditEvent.objects.get(action="queue.view").detail["break_glass_to_review"] == 0
+
+
+def test_a_clinicians_queue_never_shows_emergency_access_to_review(
+    owner: User, colleague: User, client_record: Client, queue_url: str
+) -> None:
+    _grant(colleague, client_record, now=timezone.now())
+    for user in (owner, colleague):
+        assert "Emergency access to review" not in signed_in(user).get(queue_url).content.decode()
+
+
+def test_the_report_puts_what_waits_for_review_first(
+    colleague: User, admin: User, client_record: Client
+) -> None:
+    now = timezone.now()
+    waiting = _grant(colleague, client_record, now=now - timedelta(days=2))  # the older one
+    reviewed = _grant(colleague, client_record, reviewed_by=admin, now=now)
+
+    page = signed_in(admin).get(reverse("break_glass_report")).content.decode()
+
+    assert page.index(f'id="grant-{waiting.pk}"') < page.index(f'id="grant-{reviewed.pk}"')
+    assert page.count("Not reviewed") == 1
+    only_waiting = signed_in(admin).get(f"{reverse('break_glass_report')}?show=unreviewed")
+    page = only_waiting.content.decode()
+    assert f'id="grant-{waiting.pk}"' in page and f'id="grant-{reviewed.pk}"' not in page
+
+
+def test_a_grant_waiting_for_review_leads_the_first_page_however_old(
+    colleague: User, admin: User, client_record: Client
+) -> None:
+    now = timezone.now()
+    waiting = _grant(colleague, client_record, now=now - timedelta(days=90))
+    for days in range(REPORT_PAGE):  # a full page of newer grants, all reviewed
+        _grant(colleague, client_record, reviewed_by=admin, now=now - timedelta(days=days))
+
+    page = signed_in(admin).get(reverse("break_glass_report")).content.decode()
+
+    assert f'id="grant-{waiting.pk}"' in page
