@@ -226,7 +226,10 @@ def test_an_intake_starts_a_plan_draft_with_its_problem_and_diagnosis(
     settle_autosave(page)
 
     # A diagnosis row is added by a structural button (a save and reload), then picked.
-    page.get_by_role("button", name="Add a diagnosis").click()
+    # A full save and reload: wait for the new page to load, so htmx is listening before
+    # the search box is typed into (typed too early, no search is ever sent).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add a diagnosis").click()
     diagnoses = page.get_by_role("group", name="Diagnostic impressions (ICD-10-CM)")
     expect(diagnoses.get_by_label("Diagnosis (ICD-10-CM)")).to_be_visible()
     expect(

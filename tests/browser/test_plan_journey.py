@@ -129,8 +129,10 @@ def test_a_clinician_builds_a_plan_from_the_library_and_the_findings_drop_to_non
     ).to_be_visible()
 
     # The blank plan opens with two empty problems; this plan starts from the library instead.
-    page.get_by_role("button", name="Remove problem 2").click()
-    page.get_by_role("button", name="Remove problem 1").click()
+    # Each removal is a save and reload; the library search below needs htmx listening.
+    for number in (2, 1):
+        with page.expect_navigation():
+            page.get_by_role("button", name=f"Remove problem {number}").click()
     expect(page.get_by_role("group", name=re.compile(r"^Problem \d"))).to_have_count(0)
 
     page.get_by_label("Search by problem, ICD-10-CM code or modality").fill("anxiety")
@@ -152,7 +154,10 @@ def test_a_clinician_builds_a_plan_from_the_library_and_the_findings_drop_to_non
     ).not_to_have_count(0)
 
     # The diagnosis rows are added by a structural button, before typing anything.
-    page.get_by_role("button", name="Add a diagnosis").click()
+    # A full save and reload: wait for the new page to load, so htmx is listening before
+    # the search box is typed into (typed too early, no search is ever sent).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add a diagnosis").click()
     diagnoses = page.get_by_role("group", name="Diagnoses (ICD-10-CM)")
     # The ICD-10-CM picker answers as you type; choosing fills the code and description.
     diagnoses.get_by_label("Diagnosis (ICD-10-CM)").fill("generaliz anx")

@@ -55,7 +55,10 @@ def test_the_editors_work_under_the_policy_without_violations(
     expect(page.get_by_role("heading", level=1)).to_contain_text("draft")
     page.get_by_label("Presenting problem").fill("Worry about work since the spring.")
     settle_autosave(page)
-    page.get_by_role("button", name="Add a diagnosis").click()
+    # A full save and reload: wait for the new page to load, so htmx is listening before
+    # the search box is typed into (typed too early, no search is ever sent).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add a diagnosis").click()
     diagnoses = page.get_by_role("group", name="Diagnoses (ICD-10-CM)")
     diagnoses.get_by_label("Diagnosis (ICD-10-CM)").last.fill("generaliz anx")
     diagnoses.get_by_role("button", name="F41.1 Generalized anxiety disorder").first.click()
