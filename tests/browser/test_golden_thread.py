@@ -118,7 +118,8 @@ def test_a_dap_note_from_the_work_queue_cites_two_objectives_and_feeds_the_golde
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Progress note")
     expect(row).to_contain_text("Within 24 h")
-    row.get_by_role("button", name="Write note").click()
+    with page.expect_navigation():  # the editor's htmx must be listening
+        row.get_by_role("button", name="Write note").click()
 
     # The note opens pre-filled from the plan: every objective due is ticked, nothing rated.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Progress note")
@@ -244,7 +245,8 @@ def test_an_intake_starts_a_plan_draft_with_its_problem_and_diagnosis(
     settle_autosave(page)
     expect(findings_panel(page).get_by_text(re.compile(r"^Saved "))).to_be_visible()
 
-    page.get_by_role("button", name="Start treatment plan").click()
+    with page.expect_navigation():  # the editor's htmx must be listening
+        page.get_by_role("button", name="Start treatment plan").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("version 1, draft")
     expect(message(page, "A plan draft was started from the intake")).to_be_visible()
@@ -281,7 +283,8 @@ def test_a_signed_discharge_summary_closes_the_episode(live_server: LiveServer, 
     page.get_by_role("link", name="Notes", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notes")
     expect(page.get_by_role("row").filter(has_text="Progress note")).to_have_count(2)
-    page.get_by_role("button", name="Write discharge summary").click()
+    with page.expect_navigation():  # the editor's htmx must be listening
+        page.get_by_role("button", name="Write discharge summary").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Discharge summary")
     page.get_by_role("group", name="The episode").get_by_label("Reason for discharge").fill(
@@ -338,7 +341,8 @@ def test_the_suggested_code_follows_the_clock_times_as_they_are_typed(
 
     sign_in(page, live_server, "alex@riverbend.test")
     page.goto(live_server.url + reverse("appointment_list", args=[client.pk]))
-    page.get_by_role("button", name="Write note").click()
+    with page.expect_navigation():  # the editor's htmx must be listening
+        page.get_by_role("button", name="Write note").click()
     session = page.get_by_role("group", name="Session details")
     session.get_by_label("Start time").fill(f"{began:%H:%M}")
     session.get_by_label("Stop time").fill(f"{began + timedelta(minutes=48):%H:%M}")

@@ -119,7 +119,8 @@ def test_a_clinician_builds_a_plan_from_the_library_and_the_findings_drop_to_non
     page.get_by_role("link", name="Fictor, Rowan").click()
     page.get_by_role("link", name="Start a plan").click()
     expect(page.get_by_text("No plan yet.")).to_be_visible()
-    page.get_by_role("button", name="Start treatment plan").click()
+    with page.expect_navigation():  # the editor's htmx must be listening
+        page.get_by_role("button", name="Start treatment plan").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("version 1, draft")
     panel = findings_panel(page)
@@ -252,7 +253,8 @@ def test_a_signed_plan_is_revised_into_version_2_with_a_reason_and_the_diff_show
     expect(page.get_by_role("heading", level=1)).to_have_text("Revise version 1")
     page.get_by_label("Reason").select_option(label="Scheduled review")
     page.get_by_label("Note").fill("90-day review: the GAD-7 target is lowered.")
-    page.get_by_role("button", name="Start version 2").click()
+    with page.expect_navigation():  # the editor's htmx must be listening
+        page.get_by_role("button", name="Start version 2").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("version 2, draft")
     objective = field(page, "problems[0].objectives[0].statement")
